@@ -1,0 +1,158 @@
+"""Bond network (Miller-Abrahams resistor network) built from a :class:`Sample`.
+
+Bonds join every pair of sites closer than ``hop_cutoff * l_c`` with
+``l_c = 1.19847 / sqrt(n_s a_b^2)`` (in a_b).  Bond conductance is
+``g_ij = exp(-2 R_ij)`` (tau_ij = tau_0 exp(2 R_ij)).  The strips ``x < w`` (source,
+particle potential 1) and ``x > L - w`` (drain, potential 0) are the electrodes.  Only
+the largest connected component of the bond graph that contains sites of both
+electrodes (the spanning cluster) is kept.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from .sample import Sample
+
+__all__ = ["CRITICAL_LENGTH_COEFFICIENT", "critical_length", "Network", "NotPercolatingError",
+           "build_network", "bond_conductances"]
+
+#: l_c sqrt(n_s) for 2D continuum percolation with a sharp cut-off (in a_b).
+CRITICAL_LENGTH_COEFFICIENT = 1.19847
+
+SOURCE = np.int8(-1)
+DRAIN = np.int8(1)
+
+
+class NotPercolatingError(ValueError):
+    """No cluster of bonds connects the source and drain electrodes."""
+
+
+def critical_length(site_density) -> float:
+    """Percolation length l_c = 1.19847 / sqrt(n_s a_b^2), in units of a_b."""
+    d = float(site_density)
+    if not (math.isfinite(d) and 0.0 < d < 1.0):
+        raise ValueError(f"site_density = n_s a_b^2 must lie in (0, 1), got {site_density!r}")
+    return CRITICAL_LENGTH_COEFFICIENT / math.sqrt(d)
+
+
+@dataclass(frozen=True)
+class Network:
+    positions: np.ndarray  # (M, 2) spanning-cluster sites only
+    site_index: np.ndarray  # (M,) index of each cluster site in Sample.positions
+    bonds: np.ndarray  # (B, 2) int64, i < j, all pairs within the cut-off inside the cluster
+    lengths: np.ndarray  # (B,) R_ij in a_b
+    electrode: np.ndarray  # (M,) int8: -1 source strip, +1 drain strip, 0 interior
+    side: float
+    site_density: float
+    hop_cutoff: float  # in units of l_c
+    cutoff_length: float  # in a_b
+    sites: int  # N of the sample
+
+    @property
+    def conductances(self) -> np.ndarray:
+        """g_ij = exp(-2 R_ij) for every bond (tau_0 / tau_ij)."""
+        return bond_conductances(self)
+
+
+def bond_conductances(network: Network) -> np.ndarray:
+    return np.exp(-2.0 * network.lengths)
+
+
+def _real(name, value, low, high=math.inf, low_open=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v) or v < low or (low_open and v == low) or v > high:
+        raise ValueError(f"{name} = {value!r} is outside its valid range")
+    return v
+
+
+def build_network(sample: Sample, hop_cutoff: float = 1.5,
+                  electrode_width: float | None = None) -> Network:
+    """Bond network of the spanning cluster of ``sample``.
+
+    hop_cutoff : bond cut-off in units of l_c; must be >= 1.0 (below 1.0 l_c the bond
+        network is below the percolation threshold).
+    electrode_width : width w of each electrode strip in a_b (default l_c); must satisfy
+        0 < w < L/2.
+    Raises :class:`NotPercolatingError` (a ``ValueError``) when no bond cluster touches
+    both electrodes.
+    """
+    if not isinstance(sample, Sample):
+        raise ValueError(f"sample must be a numerics.sample.Sample, got {type(sample).__name__}")
+    if isinstance(hop_cutoff, bool) or not isinstance(hop_cutoff, numbers.Real) \
+            or not math.isfinite(float(hop_cutoff)) or float(hop_cutoff) < 1.0:
+        raise ValueError(
+            f"hop_cutoff must be a finite number >= 1.0 (in units of l_c; below 1.0 l_c the "
+            f"network does not percolate), got {hop_cutoff!r}")
+    hop_cutoff = float(hop_cutoff)
+    density = sample.site_density
+    side = float(sample.side)
+    l_c = critical_length(density)
+    if electrode_width is None:
+        width = l_c
+    else:
+        if isinstance(electrode_width, bool) or not isinstance(electrode_width, numbers.Real) \
+                or not math.isfinite(float(electrode_width)) or float(electrode_width) <= 0:
+            raise ValueError(f"electrode_width must be a positive number (in a_b), "
+                             f"got {electrode_width!r}")
+        width = float(electrode_width)
+    if not 2.0 * width < side:
+        raise ValueError(
+            f"electrode_width = {width:.4g} a_b leaves no interior: it must be < side/2 = "
+            f"{side / 2:.4g} a_b (increase sites, currently {sample.sites}, or reduce "
+            f"electrode_width)")
+    r_cut = hop_cutoff * l_c
+    pos = np.ascontiguousarray(sample.positions, dtype=np.float64)
+    n = pos.shape[0]
+    tree = cKDTree(pos, balanced_tree=False, compact_nodes=False)
+    pairs = tree.query_pairs(r_cut, output_type="ndarray").astype(np.int64, copy=False)
+    if pairs.size == 0:
+        pairs = np.zeros((0, 2), dtype=np.int64)
+    x = pos[:, 0]
+    electrode_all = np.zeros(n, dtype=np.int8)
+    electrode_all[x < width] = SOURCE
+    electrode_all[x > side - width] = DRAIN
+
+    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                       shape=(n, n)).tocsr()
+    ncomp, labels = connected_components(graph, directed=False)
+    has_source = np.zeros(ncomp, dtype=bool)
+    has_drain = np.zeros(ncomp, dtype=bool)
+    has_source[labels[electrode_all == SOURCE]] = True
+    has_drain[labels[electrode_all == DRAIN]] = True
+    spanning = np.flatnonzero(has_source & has_drain)
+    if spanning.size == 0:
+        raise NotPercolatingError(
+            f"no bond cluster connects the source and drain electrodes for site_density="
+            f"{density:g} (n_s a_b^2), N={n} sites, hop_cutoff={hop_cutoff:g} l_c, "
+            f"electrode_width={width:.4g} a_b, side={side:.4g} a_b; use more sites or a "
+            f"larger hop_cutoff")
+    sizes = np.bincount(labels, minlength=ncomp)
+    keep_label = spanning[np.argmax(sizes[spanning])]
+    keep = labels == keep_label
+    site_index = np.flatnonzero(keep).astype(np.int64)
+    new_id = np.full(n, -1, dtype=np.int64)
+    new_id[site_index] = np.arange(site_index.size, dtype=np.int64)
+    in_cluster = keep[pairs[:, 0]]  # both ends share the label
+    bonds = new_id[pairs[in_cluster]]
+    bonds.sort(axis=1)
+    order = np.lexsort((bonds[:, 1], bonds[:, 0]))
+    bonds = np.ascontiguousarray(bonds[order])
+    cpos = pos[site_index]
+    d = cpos[bonds[:, 0]] - cpos[bonds[:, 1]]
+    lengths = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2)
+    for arr in (cpos, site_index, bonds, lengths):
+        arr.setflags(write=False)
+    electrode = electrode_all[site_index]
+    electrode.setflags(write=False)
+    return Network(positions=cpos, site_index=site_index, bonds=bonds, lengths=lengths,
+                   electrode=electrode, side=side, site_density=density,
+                   hop_cutoff=hop_cutoff, cutoff_length=r_cut, sites=n)

@@ -1,0 +1,274 @@
+import mpmath as mp
+import numpy as np
+import pytest
+
+from numerics.kirchhoff import ConservationError, conservation_error, solve_kirchhoff
+from numerics.laplacian import solve_shifted
+from numerics.network import Network, build_network
+from numerics.sample import Sample, random_sample
+
+
+# ------------------------------------------------------------------ mpmath reference solves
+
+def _eliminate_solve(n, edges, diag_extra, rhs, fixed):
+    """Sparse Gaussian elimination in mpmath on a symmetric system.
+
+    Unknown nodes: those not in ``fixed`` (dict node -> value).  Matrix: Laplacian of
+    ``edges`` (dict (a, b) -> mpf conductance) plus diag_extra; rhs: injections.
+    Ordinary (subtracting) elimination: the high working precision is what makes it exact.
+    """
+    adj = {k: {} for k in range(n)}
+    for (a, b), c in edges.items():
+        adj[a][b] = adj[a].get(b, 0) + c
+        adj[b][a] = adj[b].get(a, 0) + c
+    unknown = [k for k in range(n) if k not in fixed and (adj[k] or diag_extra.get(k))]
+    diag = {k: sum(adj[k].values(), mp.mpf(0)) + diag_extra.get(k, 0) for k in unknown}
+    b = {k: mp.mpf(rhs.get(k, 0)) for k in unknown}
+    for k in unknown:
+        for m, c in adj[k].items():
+            if m in fixed:
+                b[k] += c * fixed[m]
+    # matrix A[k][m] = -c for unknown neighbours
+    A = {k: {m: -c for m, c in adj[k].items() if m not in fixed} for k in unknown}
+    for k in unknown:
+        A[k][k] = diag[k]
+    left = set(unknown)
+    order, rows = [], []
+    while left:
+        k = min(left, key=lambda q: len(A[q]))
+        left.remove(k)
+        row = A[k]
+        piv = row[k]
+        nb = [m for m in row if m != k]
+        for i in nb:
+            f = A[i].pop(k) / piv
+            for j in nb:
+                A[i][j] = A[i].get(j, 0) - f * row[j]
+            b[i] -= f * b[k]
+        for i in nb:
+            pass
+        order.append(k)
+        rows.append((piv, {m: row[m] for m in nb}, b[k]))
+    x = dict(fixed)
+    for k, (piv, row, bk) in zip(reversed(order), reversed(rows)):
+        x[k] = (bk - sum((c * x[m] for m, c in row.items()), mp.mpf(0))) / piv
+    return x
+
+
+def kirchhoff_reference(network, dps=60):
+    """Bond currents (flow from j into i) and I_total in mpmath."""
+    with mp.workdps(dps):
+        el = network.electrode
+        M = len(el)
+        S, D = M, M + 1
+        node = [S if e == -1 else D if e == 1 else k for k, e in enumerate(el)]
+        g = np.exp(-2.0 * network.lengths)
+        edges = {}
+        for (i, j), gb in zip(network.bonds.tolist(), g.tolist()):
+            a, b = node[i], node[j]
+            if a != b:
+                key = (min(a, b), max(a, b))
+                edges[key] = edges.get(key, 0) + mp.mpf(gb)
+        V = _eliminate_solve(M + 2, edges, {}, {}, {S: mp.mpf(1), D: mp.mpf(0)})
+        cur = []
+        for (i, j), gb in zip(network.bonds.tolist(), g.tolist()):
+            a, b = node[i], node[j]
+            cur.append(mp.mpf(gb) * (V[b] - V[a]) if a != b else mp.mpf(0))
+        total = sum((mp.mpf(gb) * (V[S] - V[node[j] if node[i] == S else node[i]])
+                     for (i, j), gb in zip(network.bonds.tolist(), g.tolist())
+                     if (node[i] == S) != (node[j] == S)), mp.mpf(0))
+        return cur, total
+
+
+def shifted_reference(network, source, eps, dps=60):
+    """Bond differences g (S_j - S_i) of (L + eps) S = source - mean (eps = 0: zero-mean S)."""
+    with mp.workdps(dps):
+        M = network.positions.shape[0]
+        g = np.exp(-2.0 * network.lengths)
+        src = [mp.mpf(float(s)) for s in source]
+        mean = sum(src, mp.mpf(0)) / M
+        rhs = {k: src[k] - mean for k in range(M)}
+        edges = {}
+        for (i, j), gb in zip(network.bonds.tolist(), g.tolist()):
+            edges[(i, j)] = edges.get((i, j), 0) + mp.mpf(gb)
+        if eps == 0:
+            fixed = {M - 1: mp.mpf(0)}
+            x = _eliminate_solve(M, edges, {}, rhs, fixed)
+        else:
+            x = _eliminate_solve(M, edges, {k: mp.mpf(eps) for k in range(M)}, rhs, {})
+        return [mp.mpf(gb) * (x[j] - x[i]) for (i, j), gb in zip(network.bonds.tolist(), g.tolist())]
+
+
+@pytest.fixture(scope="module")
+def small_low_density():
+    return build_network(random_sample(0.003, 600, seed=2))
+
+
+@pytest.mark.parametrize("density", [0.002, 0.005, 0.01, 0.05, 0.1])
+def test_conservation(density):
+    net = build_network(random_sample(density, 20000, seed=11))
+    sol = solve_kirchhoff(net, tolerance=1e-9)
+    assert np.isfinite(sol.bond_current).all() and sol.total_current > 0
+    assert sol.max_conservation_error <= 1e-9
+    assert conservation_error(net, sol.bond_current, sol.total_current) == \
+        sol.max_conservation_error
+    # currents never exceed the total current (two-terminal network)
+    assert np.max(np.abs(sol.bond_current)) <= sol.total_current * (1 + 1e-12)
+    assert sol.potential.min() >= 0 and sol.potential.max() <= 1
+    assert np.all(sol.potential[net.electrode == -1] == 1)
+    assert np.all(sol.potential[net.electrode == 1] == 0)
+
+
+@pytest.mark.parametrize("N,seed", [(400, 1), (1000, 3)])
+def test_against_mpmath(N, seed):
+    net = build_network(random_sample(0.003, N, seed=seed))
+    cur, tot = kirchhoff_reference(net, dps=60)
+    ref = np.array([float(c) for c in cur])
+    total = float(tot)
+    sol = solve_kirchhoff(net)
+    assert sol.total_current == pytest.approx(total, rel=1e-12)
+    big = np.abs(ref) >= 1e-6 * total
+    assert big.sum() > 50
+    rel = np.abs(sol.bond_current[big] - ref[big]) / np.abs(ref[big])
+    assert rel.max() < 1e-8
+    assert np.max(np.abs(sol.bond_current - ref)) < 1e-13 * total
+
+
+def test_plain_lu_is_not_enough(small_low_density):
+    """Documents the problem the method solves: potential-based float64 LU fails here."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+    net = small_low_density
+    M = net.positions.shape[0]
+    g = np.exp(-2 * net.lengths)
+    i, j = net.bonds.T
+    L = coo_matrix((np.concatenate([-g, -g, g, g]),
+                    (np.concatenate([i, j, i, j]), np.concatenate([j, i, i, j]))),
+                   shape=(M, M)).tocsr()
+    fixed = net.electrode != 0
+    free = ~fixed
+    Vf = np.where(net.electrode == -1, 1.0, 0.0)
+    rhs = -L[free][:, fixed] @ Vf[fixed]
+    V = Vf.copy()
+    V[free] = spsolve(L[free][:, free].tocsc(), rhs)
+    cur = g * (V[j] - V[i])
+    sol = solve_kirchhoff(net)
+    assert conservation_error(net, cur, sol.total_current) > 1e-6
+
+
+def test_relabelling_invariance():
+    s = random_sample(0.005, 3000, seed=4)
+    net = build_network(s)
+    perm = np.random.default_rng(9).permutation(s.sites)
+    s2 = Sample(positions=s.positions[perm], side=s.side, site_density=s.site_density, seed=None)
+    net2 = build_network(s2)
+    a = solve_kirchhoff(net)
+    b = solve_kirchhoff(net2)
+    assert b.total_current == pytest.approx(a.total_current, rel=1e-12)
+    # match bonds by original sample index
+    orig2 = perm[net2.site_index]  # sample-s index of each net2 site
+    key = lambda idx, bonds: {tuple(sorted(p)): k for k, p in enumerate(idx[bonds].tolist())}
+    ka, kb = key(net.site_index, net.bonds), key(orig2, net2.bonds)
+    assert ka.keys() == kb.keys()
+    ia = np.array([ka[k] for k in ka])
+    ib = np.array([kb[k] for k in ka])
+    # orientation: current flows from j into i with i the smaller local index
+    sa = np.where(net.site_index[net.bonds[ia, 0]] < net.site_index[net.bonds[ia, 1]], 1, -1)
+    sb = np.where(orig2[net2.bonds[ib, 0]] < orig2[net2.bonds[ib, 1]], 1, -1)
+    ca, cb = sa * a.bond_current[ia], sb * b.bond_current[ib]
+    assert np.max(np.abs(ca - cb)) <= 1e-13 * a.total_current
+
+
+def test_same_seed_same_currents():
+    a = solve_kirchhoff(build_network(random_sample(0.01, 2000, seed=8)))
+    b = solve_kirchhoff(build_network(random_sample(0.01, 2000, seed=8)))
+    assert np.array_equal(a.bond_current, b.bond_current)
+    assert a.total_current == b.total_current
+
+
+def test_tolerance_violation_raises():
+    net = build_network(random_sample(0.01, 1000, seed=1))
+    with pytest.raises(ConservationError):
+        solve_kirchhoff(net, tolerance=0.0 - 1.0)
+
+
+# ------------------------------------------------------------------ shifted (spin) solve
+def _dense(net):
+    M = net.positions.shape[0]
+    g = np.exp(-2 * net.lengths)
+    i, j = net.bonds.T
+    L = np.zeros((M, M))
+    np.add.at(L, (i, j), -g)
+    np.add.at(L, (j, i), -g)
+    L[np.arange(M), np.arange(M)] = -L.sum(axis=1)
+    return L, g
+
+
+def test_shifted_matches_dense_float_high_density():
+    net = build_network(random_sample(0.1, 400, seed=3))
+    M = net.positions.shape[0]
+    src = np.random.default_rng(0).normal(size=M) + 0.3
+    L, g = _dense(net)
+    i, j = net.bonds.T
+    shifts = np.array([0.0, 1e-3, 1.0, np.inf])
+    sol = solve_shifted(net, src, shifts)
+    s0 = src - src.mean()
+    for k, eps in enumerate(shifts[:3]):
+        if eps == 0:
+            S = np.linalg.lstsq(L, s0, rcond=None)[0]
+            S -= S.mean()
+        else:
+            S = np.linalg.solve(L + eps * np.eye(M), s0)
+        Dd = g * (S[j] - S[i])
+        assert np.max(np.abs(sol.bond_difference[k] - Dd)) < 1e-10 * np.max(np.abs(Dd))
+        assert np.max(np.abs(sol.spin[k] - S)) < 1e-10 * np.max(np.abs(S))
+        assert sol.uniform_part[k] == (np.inf if eps == 0 else src.mean() / eps)
+    # eps = inf: tau_s = 0, S = 0 exactly
+    assert np.all(sol.bond_difference[3] == 0) and np.all(sol.spin[3] == 0)
+    assert sol.uniform_part[3] == 0
+    assert np.all(sol.max_balance_error <= 1e-12)
+
+
+def test_shifted_against_mpmath_low_density(small_low_density):
+    net = small_low_density
+    M = net.positions.shape[0]
+    rng = np.random.default_rng(1)
+    src = rng.normal(size=M)
+    shifts = np.array([0.0, 1e-14])
+    sol = solve_shifted(net, src, shifts)
+    assert np.all(sol.max_balance_error <= 1e-9)
+    for k, eps in enumerate(shifts):
+        ref = np.array([float(d) for d in shifted_reference(net, src, eps)])
+        scale = np.max(np.abs(ref))
+        assert np.max(np.abs(sol.bond_difference[k] - ref)) <= 1e-12 * scale
+        big = np.abs(ref) >= 1e-6 * scale
+        assert np.max(np.abs(sol.bond_difference[k][big] - ref[big]) / np.abs(ref[big])) < 1e-8
+
+
+def test_shifted_large_eps_and_uniform_part():
+    net = build_network(random_sample(0.01, 2000, seed=5))
+    M = net.positions.shape[0]
+    src = np.random.default_rng(2).normal(size=M)
+    shifts = np.array([1e-14, 1e-4, 1e2, 1e8, np.inf])
+    sol = solve_shifted(net, src, shifts)
+    assert np.all(sol.max_balance_error <= 1e-9)
+    dmax = np.max(np.abs(sol.bond_difference), axis=1)
+    assert dmax[3] < 1e-8 * dmax[0] and dmax[4] == 0
+    assert np.allclose(sol.uniform_part[:4], src.mean() / shifts[:4], rtol=1e-15)
+    # at huge eps S0 -> (source - mean)/eps
+    assert np.allclose(sol.spin[3] * 1e8, src - src.mean(), rtol=1e-6, atol=1e-12)
+    # zero-mean source: no uniform part even at eps = 0
+    z = src - src.mean()
+    z -= z.mean()
+    sol0 = solve_shifted(net, np.full(M, 2.0), np.array([0.0, 1.0]))
+    assert np.all(sol0.uniform_part == np.array([np.inf, 2.0]))
+    assert np.all(sol0.bond_difference == 0)
+
+
+def test_shifted_bad_inputs():
+    net = build_network(random_sample(0.01, 500, seed=5))
+    M = net.positions.shape[0]
+    with pytest.raises(ValueError, match="shifts"):
+        solve_shifted(net, np.ones(M), np.array([-1.0]))
+    with pytest.raises(ValueError, match="source"):
+        solve_shifted(net, np.ones(M + 1), np.array([1.0]))
