@@ -89,10 +89,10 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
         raise ArithmeticError("electrodes are not connected")
     total = float(vals[r0])
     A = np.zeros_like(vals)
-    A[r0] = -total  # flow from drain into source for V_S = 1, V_D = 0
+    A[r0] = -1.0  # (flow from drain into source) / c_SD for V_S = 1, V_D = 0
     s = np.zeros(n)
-    Ag = np.zeros(n)
-    _backprop(plan.ptr, plan.idx, vals, gamma, C, s, A, Ag, n_elim)
+    Pg = np.zeros(n)
+    _backprop(plan.ptr, plan.idx, vals, gamma, C, s, A, Pg, n_elim)
     V = np.zeros(n)
     V[n - 2] = 1.0
     _potentials(plan.ptr, plan.idx, vals, C, s, V, n_elim)
@@ -100,7 +100,7 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
     Vnode[plan.order] = V
     potential = Vnode[node]
     # flows on the reduced edges (u', v') = plan edges, original share only
-    flow = edge_flows(plan, vals, A)  # flow from edge_v into edge_u, summed parallel bonds
+    flow = edge_flows(plan, A)  # flow from edge_v into edge_u, summed parallel bonds
     key_plan = plan.edge_u * (n + 1) + plan.edge_v
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     srt = np.argsort(key_plan)

@@ -26,7 +26,9 @@ the same engine with the two electrodes as terminal nodes.
 from __future__ import annotations
 
 import math
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba as nb
@@ -130,6 +132,30 @@ def _nested_dissection(x, y, indptr, indices, r_cut, leaf):
     return perm
 
 
+def _mmd_order(adj) -> np.ndarray:
+    """Fill-reducing order (position -> node) from SuperLU's MMD_AT_PLUS_A.
+
+    Only the pattern matters: the values are the graph Laplacian of unit conductances plus
+    the identity (well conditioned), and SymmetricMode with diag_pivot_thresh=0 keeps the
+    pivots on the diagonal, so perm_c is a symmetric permutation (node -> position).
+    """
+    from scipy.sparse import diags
+    from scipy.sparse.linalg import splu
+    n = adj.shape[0]
+    if n == 0:
+        return np.zeros(0, np.int64)
+    a = adj.astype(np.float64)
+    a.data[:] = -1.0
+    deg = -np.asarray(a.sum(axis=1)).ravel()
+    a = (a + diags(deg + 1.0)).tocsc()
+    lu = splu(a, permc_spec="MMD_AT_PLUS_A", options=dict(SymmetricMode=True),
+              diag_pivot_thresh=0.0)
+    position = np.asarray(lu.perm_c, np.int64)
+    order = np.empty(n, np.int64)
+    order[position] = np.arange(n)
+    return order
+
+
 # ----------------------------------------------------------------------------- symbolic
 @nb.njit(cache=True)
 def _symbolic(n, aptr, aidx):
@@ -188,7 +214,7 @@ def _place(ptr, idx, eu, ev):
 
 
 # ----------------------------------------------------------------------------- numeric
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _factor(ptr, idx, vals, gamma, n_elim):
     """In-place subtraction-free elimination of positions 0..n_elim-1. Returns C."""
     C = np.empty(n_elim)
@@ -216,7 +242,7 @@ def _factor(ptr, idx, vals, gamma, n_elim):
     return C
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _forward(ptr, idx, vals, C, s, n_elim):
     for k in range(n_elim):
         sk = s[k]
@@ -227,13 +253,17 @@ def _forward(ptr, idx, vals, C, s, n_elim):
     return s
 
 
-@nb.njit(cache=True)
-def _backprop(ptr, idx, vals, gamma, C, s, A, Ag, n_elim):
-    """Arm currents in reverse elimination order.
+@nb.njit(cache=True, nogil=True)
+def _backprop(ptr, idx, vals, gamma, C, s, P, Pg, n_elim):
+    """Arm currents in reverse elimination order, stored as P = current / conductance.
 
-    A[e] for entry e = (k, l) of row k: particle flow from l into k across the reduced edge.
-    Ag[k]: flow from the ground node into k across k's (reduced) ground edge.
-    Entries among terminal positions (>= n_elim) must be preset by the caller.
+    For entry e = (k, l) of row k, P[e] = A_e / c_e where A_e is the particle flow from l into
+    k across the reduced edge and c_e its final conductance (so the flow through an original
+    bond of conductance g in that edge is g * P[e]).  Pg[k] likewise for k's ground edge
+    (flow from ground into k divided by gamma_k).  P is *not* formed from potentials: it is
+    the current divided by a conductance, so it keeps the current's relative accuracy.
+    Entries among terminal positions (>= n_elim) must be preset by the caller; all other
+    entries of P must be zero on entry.
     """
     for k in range(n_elim - 1, -1, -1):
         s0 = ptr[k]
@@ -242,31 +272,35 @@ def _backprop(ptr, idx, vals, gamma, C, s, A, Ag, n_elim):
         sk = s[k]
         gk = gamma[k]
         agk = 0.0
-        for a in range(s0, s1):
+        for a in range(s0, s1):  # P[s0:s1] accumulates currents A first
             l = idx[a]
-            wa = vals[a] / Ck
+            wa = vals[a] / Ck  # bitwise the same w as in _factor
             acc = -wa * sk
             f = wa * gk  # ground fill added to gamma[l] in _factor
             if f > 0.0:
-                t = (f / gamma[l]) * Ag[l]
+                t = f * Pg[l]
                 acc -= t
                 agk += t
-            A[a] += acc
             q = ptr[l]
             for b in range(a + 1, s1):
                 m = idx[b]
                 while idx[q] != m:
                     q += 1
-                f = wa * vals[b]  # exactly the fill added to entry q in _factor
-                if f > 0.0:  # (f <= vals[q]; f == 0 when the fill underflowed)
-                    t = (f / vals[q]) * A[q]
-                    A[a] -= t
-                    A[b] += t
-        Ag[k] = agk - (gk / Ck) * sk if gk > 0.0 else 0.0
-    return A, Ag
+                t = wa * vals[b] * P[q]  # (fill added to entry q) x (current/conductance of q)
+                acc -= t
+                P[b] += t
+            P[a] += acc
+        for a in range(s0, s1):
+            va = vals[a]
+            P[a] = P[a] / va if va > 0.0 else 0.0  # va == 0 only after underflow
+        if gk > 0.0:
+            Pg[k] = (agk - (gk / Ck) * sk) / gk
+        else:
+            Pg[k] = 0.0
+    return P, Pg
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _potentials(ptr, idx, vals, C, s, V, n_elim):
     """Back substitution V_k = (s_k + sum_l c_kl V_l) / C_k (ground at 0)."""
     for k in range(n_elim - 1, -1, -1):
@@ -302,8 +336,13 @@ class EliminationPlan:
 
 
 def plan_elimination(n_nodes: int, edge_u, edge_v, edge_g, coords: np.ndarray,
-                     terminals: tuple[int, ...], cutoff: float, leaf: int = 8) -> EliminationPlan:
-    """Order (geometric nested dissection, terminals last) and factor symbolically.
+                     terminals: tuple[int, ...], cutoff: float, leaf: int = 8,
+                     ordering: str = "mmd") -> EliminationPlan:
+    """Order the nodes (terminals last) and factor symbolically.
+
+    ordering: "mmd" = SuperLU's multiple minimum degree on A + A^T (obtained from a splu of
+    a well-conditioned matrix with the same pattern; ~2.5x less fill and ~6x less work than
+    "nd", the geometric nested dissection below).
 
     ``coords`` (n_nodes, 2) may hold anything for terminal nodes.  Parallel edges are summed.
     """
@@ -329,10 +368,15 @@ def plan_elimination(n_nodes: int, edge_u, edge_v, edge_g, coords: np.ndarray,
     adj = coo_matrix((np.ones(2 * iu.size, np.int8),
                       (np.concatenate([iu, iv]), np.concatenate([iv, iu]))),
                      shape=(inner.size, inner.size)).tocsr()
-    cx = np.ascontiguousarray(coords[inner, 0], dtype=np.float64)
-    cy = np.ascontiguousarray(coords[inner, 1], dtype=np.float64)
-    perm_inner = _nested_dissection(cx, cy, adj.indptr.astype(np.int64),
-                                    adj.indices.astype(np.int64), float(cutoff), int(leaf))
+    if ordering == "mmd":
+        perm_inner = _mmd_order(adj)
+    elif ordering == "nd":
+        cx = np.ascontiguousarray(coords[inner, 0], dtype=np.float64)
+        cy = np.ascontiguousarray(coords[inner, 1], dtype=np.float64)
+        perm_inner = _nested_dissection(cx, cy, adj.indptr.astype(np.int64),
+                                        adj.indices.astype(np.int64), float(cutoff), int(leaf))
+    else:
+        raise ValueError(f"ordering must be 'mmd' or 'nd', got {ordering!r}")
     order = np.concatenate([inner[perm_inner], np.asarray(terminals, np.int64)])
     position = np.empty(n_nodes, np.int64)
     position[order] = np.arange(n_nodes)
@@ -353,11 +397,9 @@ def plan_elimination(n_nodes: int, edge_u, edge_v, edge_g, coords: np.ndarray,
                            edge_flip=flip, vals0=vals0, seconds=time.perf_counter() - t0)
 
 
-def edge_flows(plan: EliminationPlan, vals: np.ndarray, A: np.ndarray) -> np.ndarray:
+def edge_flows(plan: EliminationPlan, P: np.ndarray) -> np.ndarray:
     """Flow from edge_v into edge_u across each reduced edge's *original* conductance."""
-    e = plan.edge_entry
-    frac = plan.edge_g / vals[e]
-    flow = frac * A[e]  # flow from later-position node into earlier-position node
+    flow = plan.edge_g * P[plan.edge_entry]  # from later-position node into earlier one
     return np.where(plan.edge_flip, -flow, flow)
 
 
@@ -379,7 +421,7 @@ class ShiftedSolution:
 
 
 def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
-                  tolerance: float = 1e-9) -> ShiftedSolution:
+                  tolerance: float = 1e-9, threads: int | None = None) -> ShiftedSolution:
     """Steady state of (S43): sum_j g_ij (S_j - S_i) - eps S_i + source_i = 0 for each eps.
 
     All M cluster sites are ordinary nodes (closed spin system, no electrodes).  For each
@@ -390,6 +432,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
 
     max_balance_error[k] = max_i |sum_j D_ij - eps S0_i + (source_i - mean)| / max_i |source_i|
     (0 when the source vanishes); a value above ``tolerance`` raises ``ArithmeticError``.
+    The symbolic factorisation is shared by all shifts; the numeric elimination is redone
+    per shift (eps enters every pivot), shifts run in ``threads`` threads (default: all
+    cores; the kernels release the GIL).
     """
     t0 = time.perf_counter()
     shifts = np.atleast_1d(np.asarray(shifts, dtype=np.float64))
@@ -414,7 +459,6 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     uniform = np.zeros(K)
     err = np.zeros(K)
     s_pos = np.ascontiguousarray(s0[plan.order])
-    i_sorted = plan.position[bonds[:, 0]] < plan.position[bonds[:, 1]]
     for k, eps in enumerate(shifts):
         if mean == 0.0:
             uniform[k] = 0.0
@@ -422,35 +466,43 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
             uniform[k] = math.copysign(math.inf, mean)
         else:
             uniform[k] = mean / eps
+    loc = _bond_locations(plan, bonds)
+
+    def work(k):
+        eps = float(shifts[k])
         if math.isinf(eps) or scale == 0.0:
-            continue
+            return
         vals = plan.vals0.copy()
-        n_elim = M if eps > 0 else M - 1
+        n_elim = M if eps > 0 else M - 1  # eps == 0: the last position is the reference
         gamma = np.full(M, eps)
-        if eps == 0:
-            gamma[:] = 0.0
         C = _factor(plan.ptr, plan.idx, vals, gamma, n_elim)
         if C.shape[0] != n_elim:
             raise ArithmeticError("disconnected node in the shifted solve")
         sp = _forward(plan.ptr, plan.idx, vals, C, s_pos.copy(), n_elim)
-        A = np.zeros_like(vals)
-        Ag = np.zeros(M)
-        _backprop(plan.ptr, plan.idx, vals, gamma, C, sp, A, Ag, n_elim)
         V = np.zeros(M)
         _potentials(plan.ptr, plan.idx, vals, C, sp, V, n_elim)
+        P = np.zeros_like(vals)
+        Pg = np.zeros(M)
+        _backprop(plan.ptr, plan.idx, vals, gamma, C, sp, P, Pg, n_elim)
+        del vals
         Sk = np.empty(M)
         Sk[plan.order] = V
         if eps == 0:
             Sk -= Sk.mean()
-        # bond (i, j): flow from j into i
-        flow_uv = edge_flows(plan, vals, A)  # plan edges are (min, max) node pairs == bonds
-        D[k] = _match_bonds(plan, bonds, flow_uv)
         S[k] = Sk
-        # balance check
-        net = np.bincount(bonds[:, 0], weights=D[k], minlength=M) \
-            - np.bincount(bonds[:, 1], weights=D[k], minlength=M)
-        bal = net - eps * Sk + s0
-        err[k] = float(np.max(np.abs(bal))) / scale
+        Dk = edge_flows(plan, P)[loc]  # bond (i, j): flow from j into i
+        D[k] = Dk
+        net = np.bincount(bonds[:, 0], weights=Dk, minlength=M) \
+            - np.bincount(bonds[:, 1], weights=Dk, minlength=M)
+        err[k] = float(np.max(np.abs(net - eps * Sk + s0))) / scale
+
+    workers = max(1, min(int(threads or os.cpu_count() or 1), K))
+    if workers == 1:
+        for k in range(K):
+            work(k)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            list(ex.map(work, range(K)))
     method = "subtraction-free nested-dissection elimination + current back-propagation"
     sol = ShiftedSolution(shifts=shifts, bond_difference=D, spin=S, uniform_part=uniform,
                           source_mean=mean, max_balance_error=err, method=method,
@@ -460,10 +512,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     return sol
 
 
-def _match_bonds(plan: EliminationPlan, bonds: np.ndarray, flow_uv: np.ndarray) -> np.ndarray:
-    """Map flows on plan edges (u < v node pairs) back onto the bond list (i < j)."""
+def _bond_locations(plan: EliminationPlan, bonds: np.ndarray) -> np.ndarray:
+    """Index of each bond (i < j) among the plan edges (u < v node pairs)."""
     key_plan = plan.edge_u * (plan.n + 1) + plan.edge_v
     key_b = bonds[:, 0] * (plan.n + 1) + bonds[:, 1]
     srt = np.argsort(key_plan)
-    loc = srt[np.searchsorted(key_plan[srt], key_b)]
-    return flow_uv[loc]
+    return srt[np.searchsorted(key_plan[srt], key_b)]
