@@ -1,0 +1,64 @@
+"""Timing and memory of the exact Kirchhoff solve and of 30 shifted (spin) solves.
+
+Usage: python benchmarks/bench_kirchhoff.py [N ...] [--densities 0.002,0.01,0.1] [--shifts]
+Each (N, density) runs in a fresh subprocess so that ru_maxrss is that run's peak.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+
+def one(N: int, density: float, shifts: bool, seed: int = 1) -> dict:
+    import resource
+
+    import numpy as np
+
+    from numerics.kirchhoff import solve_kirchhoff
+    from numerics.laplacian import solve_shifted
+    from numerics.network import build_network
+    from numerics.sample import random_sample
+
+    # warm the numba cache on a tiny problem
+    solve_kirchhoff(build_network(random_sample(0.01, 400, seed=0)))
+    t = time.perf_counter()
+    net = build_network(random_sample(density, N, seed=seed))
+    out = dict(N=N, density=density, M=int(net.positions.shape[0]), B=int(net.bonds.shape[0]),
+               t_network=time.perf_counter() - t)
+    sol = solve_kirchhoff(net)
+    out.update(t_kirchhoff=sol.seconds, conservation=sol.max_conservation_error,
+               total_current=sol.total_current)
+    if shifts:
+        tau_s = np.logspace(0, 14, 30)
+        src = np.random.default_rng(0).normal(size=net.positions.shape[0])
+        sh = solve_shifted(net, src, 1.0 / tau_s)
+        out.update(t_shifts30=sh.seconds, balance=float(sh.max_balance_error.max()))
+    out["peak_rss_GB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("N", nargs="*", type=float, default=[1e5])
+    p.add_argument("--densities", default="0.002,0.005,0.01,0.05,0.1")
+    p.add_argument("--shifts", action="store_true")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    dens = [float(d) for d in a.densities.split(",")]
+    if a.child:
+        print(json.dumps(one(int(a.N[0]), dens[0], a.shifts)))
+        return
+    for N in a.N:
+        for d in dens:
+            cmd = [sys.executable, __file__, str(int(N)), "--densities", str(d), "--child"]
+            if a.shifts:
+                cmd.append("--shifts")
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            print(r.stdout.strip() or r.stderr.strip()[-2000:], flush=True)
+
+
+if __name__ == "__main__":
+    main()
