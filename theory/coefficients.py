@@ -35,6 +35,7 @@ __all__ = [
     "hopping_matrix",
     "triad_coefficients",
     "triad_coefficients_by_order",
+    "coefficients_from_hopping",
     "phonon_factor_s21",
     "phonon_factor_exponential",
 ]
@@ -178,13 +179,22 @@ def triad_coefficients(model: SpinOrbitModel, order: int | None = 3, sites: tupl
                               for mu in range(3)) for name in ("G", "W", "Lambda", "Gamma")}
         return KineticCoefficients(**summed, sites=tuple(sites), order=order)
     a, b, c = sites
-    u_ac = hopping_matrix(model, a, c, None, origin)
-    u_cb = hopping_matrix(model, c, b, None, origin)
-    u_ba = hopping_matrix(model, b, a, None, origin)
+    return coefficients_from_hopping(hopping_matrix(model, a, c, None, origin),
+                                     hopping_matrix(model, c, b, None, origin),
+                                     hopping_matrix(model, b, a, None, origin), sites)
+
+
+def coefficients_from_hopping(u_ac: sp.Matrix, u_cb: sp.Matrix, u_ba: sp.Matrix,
+                              sites: tuple[str, str, str] = SITES) -> KineticCoefficients:
+    """(S15)–(S18) for the triad K_abc from its three spin factors ``Û_ac, Û_cb, Û_ba``.
+
+    Used with :func:`hopping_matrix` by :func:`triad_coefficients`, or with any other exact
+    representation of ``exp(−i d·σ)`` (e.g. ``cos θ − i sin θ n̂·σ`` for d = θ n̂).
+    """
     tail = u_cb * u_ba
     outer = tuple(trace(s * u_ac * tail) for s in SIGMA)
     inner = tuple(trace(u_ac * s * tail) for s in SIGMA)
-    return _coefficients_from_traces(outer, inner, sites, None)
+    return _coefficients_from_traces(outer, inner, tuple(sites), None)
 
 
 # ----------------------------------------------------------------------------- phonon factor
