@@ -36,6 +36,7 @@ __all__ = [
     "triad_coefficients",
     "triad_coefficients_by_order",
     "coefficients_from_hopping",
+    "loop_coefficients_by_order",
     "phonon_factor_s21",
     "phonon_factor_exponential",
 ]
@@ -134,9 +135,21 @@ def triad_coefficients_by_order(model: SpinOrbitModel, order: int = 3, sites: tu
     if order < 1:
         raise ValueError(f"order must be >= 1, got {order}")
     a, b, c = sites
-    u_ac = hopping_matrix(model, a, c, order, origin)
-    u_cb = hopping_matrix(model, c, b, order, origin)
-    u_ba = hopping_matrix(model, b, a, order, origin)
+    d = {pair: model.d_vector(*separation(*pair, origin)) for pair in ((a, c), (c, b), (b, a))}
+    return loop_coefficients_by_order(d[a, c], d[c, b], d[b, a], order, tuple(sites))
+
+
+def loop_coefficients_by_order(d_ac, d_cb, d_ba, order: int = 3,
+                               sites: tuple[str, str, str] = SITES) -> dict[int, KineticCoefficients]:
+    """Homogeneous parts of (S15)–(S18) for the loop with spin-rotation vectors d_ac, d_cb, d_ba.
+
+    The coefficients depend on the triad only through these three vectors (with
+    ``d_ac + d_cb + d_ba = 0`` for a linear β), so they may be given as any SymPy 3-vectors,
+    e.g. abstract symbols; :func:`triad_coefficients_by_order` passes ``d = β R``.
+    """
+    u_ac = su2_hopping_graded(d_ac, order)
+    u_cb = su2_hopping_graded(d_cb, order)
+    u_ba = su2_hopping_graded(d_ba, order)
     tail = graded_product(u_cb, u_ba, order)
     loop = graded_product(u_ac, tail, order)
     result = {}
@@ -151,7 +164,6 @@ def triad_coefficients_by_order(model: SpinOrbitModel, order: int = 3, sites: tu
     return result
 
 
-@lru_cache(maxsize=64)
 def triad_coefficients(model: SpinOrbitModel, order: int | None = 3, sites: tuple[str, str, str] = SITES,
                        origin: str | None = None) -> KineticCoefficients:
     """Kinetic coefficients of the triad ``sites = (i, k, j)`` from (S15)–(S18), divided by Q_ikj.
