@@ -1,0 +1,3 @@
+from hopspin.cli import main
+
+raise SystemExit(main())
