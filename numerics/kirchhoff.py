@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .laplacian import (_backprop, _factor, _potentials, edge_flows, plan_elimination)
+from .laplacian import (_backprop, _factor, _potentials, edge_flows, network_order,
+                        plan_elimination)
 from .network import DRAIN, SOURCE, Network
 
 __all__ = ["KirchhoffSolution", "ConservationError", "solve_kirchhoff", "conservation_error"]
@@ -74,8 +75,10 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
     live = u != v  # bonds inside one electrode strip carry no current
     coords = np.zeros((n_int + 2, 2))
     coords[:n_int] = network.positions[interior]
+    full = network_order(network)  # shared with solve_shifted on the same network
+    inner_order = node[full[el[full] == 0]]
     plan = plan_elimination(n_int + 2, u[live], v[live], g[live], coords, terminals=(S, D),
-                            cutoff=network.cutoff_length)
+                            cutoff=network.cutoff_length, inner_order=inner_order)
     n = plan.n
     n_elim = n - 2
     vals = plan.vals0.copy()
