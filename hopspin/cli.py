@@ -135,16 +135,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output directory (default: numerics/_generated)")
     p.set_defaults(func=_cmd_codegen)
 
+    p = sub.add_parser("reproduce", help="reproduce the paper: checks, Fig. 4, f(n_s), s(n_s), triangle; writes a report")
+    p.add_argument("--out", default="hopspin-report", metavar="DIR", help="output directory (default hopspin-report)")
+    p.add_argument("--quick", action="store_true", help="small samples and few points (about a minute)")
+    p.add_argument("--sites", type=int, help="sites per sample for Fig. 4 (default 500000; quick: 20000)")
+    p.add_argument("--seeds", type=int, help="realisations per point (default 3; quick: 2)")
+    p.set_defaults(func=_cmd_reproduce)
+
     _add_numerics_commands(sub)
     return parser
 
 
+def _cmd_reproduce(args) -> int:
+    from hopspin.reproduce import ReproduceConfig, reproduce
+
+    if args.sites is not None and args.sites < 1000:
+        raise UsageError(f"--sites must be >= 1000 for a meaningful reproduction, got {args.sites}")
+    if args.seeds is not None and args.seeds < 1:
+        raise UsageError(f"--seeds must be >= 1, got {args.seeds}")
+    config = ReproduceConfig(out=args.out, quick=args.quick, sites=args.sites, seeds=args.seeds)
+    start = time.perf_counter()
+
+    def say(message):
+        print(f"[{time.perf_counter() - start:7.1f} s] {message}", flush=True)
+
+    reproduce(config, say)
+    return 0
+
+
 def _add_numerics_commands(sub) -> None:
-    try:
-        from hopspin import numerics_cli
-    except ImportError:  # the numerics commands are not available in this build
-        return
+    from hopspin import numerics_cli
+
     numerics_cli.register(sub)
+    try:
+        from hopspin import estimate_cli
+    except ImportError:  # not in this build
+        return
+    estimate_cli.register(sub)
 
 
 def main(argv=None) -> int:
