@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import REGISTRY, UnknownDerivationError, derive_all, run
+from . import REGISTRY, UnknownDerivationError, run
 
 
 def main(argv=None) -> int:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from theory import coefficients as co
 from theory import models
-from theory.pauli import IDENTITY, SIGMA, graded_product, sigma_dot, su2_hopping, su2_hopping_graded
+from theory.pauli import IDENTITY, graded_product, sigma_dot, su2_hopping, su2_hopping_graded
 
 from ._common import MODEL_001, MODEL_GENERIC, beta_r
 from ._report import Report, Shown, is_zero

@@ -36,6 +36,12 @@ TITLE = "Kinetic coefficients of a triad: from the traces to Eqs. (9), for any �
 EQUATIONS = "(S15)–(S19), (9a), (9b)"
 
 _KEYS = ("G", "W", "Lambda", "Gamma")
+_PER_TRACE_TEX = {
+    "Lambda": r"\Lambda_{ikj}\,/\,\big(Q_{ikj}\operatorname{Tr}(\hat U_{ij}\sigma\hat U_{jk}\hat U_{ki})\big)",
+    "Gamma": r"\Gamma_{ikj}\,/\,\big(Q_{ikj}\operatorname{Tr}(\sigma\hat U_{ij}\hat U_{jk}\hat U_{ki})\big)",
+    "G": r"G_{ikj}\,/\,\big(Q_{ikj}[\operatorname{Tr}(\sigma\hat U\hat U\hat U)-\operatorname{Tr}(\hat U\sigma\hat U\hat U)]\big)",
+    "W": r"W_{ikj}\,/\,\big(Q_{ikj}[\operatorname{Tr}(\sigma\hat U\hat U\hat U)+\operatorname{Tr}(\hat U\sigma\hat U\hat U)]\big)",
+}
 # display-only symbols: the oriented area and the components of the separations
 _A = sp.Symbol("A_ikj", real=True)
 _R = {p: sp.symbols(f"X_{p} Y_{p}", real=True) for p in ("ij", "jk", "ik")}
@@ -80,8 +86,7 @@ def derive() -> Report:
                "Λ/Q = 6i Tr(Û_ij σ Û_jk Û_ki), Γ/Q = (3i/2) Tr(σ Û_ij Û_jk Û_ki), "
                "G/Q = (3i/4)[Tr(σÛÛÛ) − Tr(ÛσÛÛ)], W/Q = (3i/4)[Tr(σÛÛÛ) + Tr(ÛσÛÛ)].",
                ok, "printed prefactor × J³𝒬 / Q = (6i, 3i/2, 3i/4, 3i/4) ħ⁶/m³ for Λ, Γ, G, W",
-               *[(f"{k}/Q per trace", {"Lambda": r"\Lambda/Q", "Gamma": r"\Gamma/Q"}.get(k, f"{k}/Q"), ratios[k])
-                 for k in ("Lambda", "Gamma", "G", "W")])
+               *[(f"{k}/Q per trace", _PER_TRACE_TEX[k], ratios[k]) for k in ("Lambda", "Gamma", "G", "W")])
 
     outer, inner = sp.symbols("T_out T_in")  # Tr(σ ÛÛÛ), Tr(Û σ ÛÛ)
     lam, gam = 6 * sp.I * inner, sp.Rational(3, 2) * sp.I * outer
