@@ -91,7 +91,8 @@ def check_s14_exact() -> CheckResult:
     a = co.triad_coefficients(MODEL_GENERIC, None, ("j", "k", "i"), "i")
     b = co.triad_coefficients(MODEL_GENERIC, None, ("k", "j", "i"), "i")
     sym_q = sp.simplify(q_jki - q_kji)
-    diff = [sp.expand((a.W[m] - a.G[m]) * q_jki + (b.W[m] - b.G[m]) * q_jki) for m in range(3)]
+    # (S14) itself with each triad's own Q; it reduces to zero because Q_jki = Q_kji (shown above).
+    diff = [sp.expand((a.W[m] - a.G[m]) * q_jki + (b.W[m] - b.G[m]) * q_kji) for m in range(3)]
     ok = sym_q == 0 and _all_zero(diff)
     return CheckResult("s14_exact", "(S14)", ok,
                        detail="Q_jki = Q_kji from (S21); (W-G)_jki + (W-G)_kji = 0 exactly (all orders, generic beta)",

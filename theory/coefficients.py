@@ -164,6 +164,7 @@ def loop_coefficients_by_order(d_ac, d_cb, d_ba, order: int = 3,
     return result
 
 
+@lru_cache(maxsize=64)
 def triad_coefficients(model: SpinOrbitModel, order: int | None = 3, sites: tuple[str, str, str] = SITES,
                        origin: str | None = None) -> KineticCoefficients:
     """Kinetic coefficients of the triad ``sites = (i, k, j)`` from (S15)–(S18), divided by Q_ikj.

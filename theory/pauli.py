@@ -37,10 +37,10 @@ def sigma_dot(d: Sequence[sp.Expr]) -> sp.Matrix:
 def su2_hopping(d: Sequence[sp.Expr]) -> sp.Matrix:
     """Exact spin factor of the hopping amplitude, Eq. (4): ``exp(−i d·σ)``.
 
-    Uses ``exp(−i d·σ) = cos|d| · 1 − i sin|d| (d·σ)/|d|``.  The result is written
-    with ``sinc``-free entire functions of ``|d|²`` so that it is regular at d → 0:
-    ``cos|d| = C(|d|²)`` and ``sin|d|/|d| = S(|d|²)`` are evaluated as
-    ``cos(sqrt(q))`` and ``sin(sqrt(q))/sqrt(q)``; SymPy's limit at q → 0 is 1.
+    Uses ``exp(−i d·σ) = cos|d| · 1 − i sin|d| (d·σ)/|d|``.  ``sin|d|/|d|`` is an entire
+    function of |d|², so the form is regular as d → 0 (its limit is the identity, tested);
+    an exactly zero d returns the identity directly.  Substituting 0 into a symbolic result
+    gives 0/0 in SymPy: take the limit, or call this function with the numeric d instead.
 
     Parameters
     ----------
