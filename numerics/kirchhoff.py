@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .laplacian import (_backprop, _factor, _potentials, edge_flows, network_order,
-                        plan_elimination)
+from .laplacian import (_backprop, _factor, _potentials, check_memory, edge_flows,
+                        estimate_memory, network_order, plan_elimination)
 from .network import DRAIN, SOURCE, Network
 
-__all__ = ["KirchhoffSolution", "ConservationError", "solve_kirchhoff", "conservation_error"]
+__all__ = ["KirchhoffSolution", "ConservationError", "solve_kirchhoff", "conservation_error",
+           "estimate_memory"]
 
 
 class ConservationError(ArithmeticError):
@@ -63,6 +64,7 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
     M = network.positions.shape[0]
     el = np.asarray(network.electrode)
     bonds = network.bonds
+    check_memory(network, 0)
     g = np.exp(-2.0 * network.lengths)
     interior = np.flatnonzero(el == 0)
     n_int = interior.size

@@ -272,3 +272,97 @@ def test_shifted_bad_inputs():
         solve_shifted(net, np.ones(M), np.array([-1.0]))
     with pytest.raises(ValueError, match="source"):
         solve_shifted(net, np.ones(M + 1), np.array([1.0]))
+
+
+# ------------------------------------------------------------------ engine: lanes, ordering, memory
+def _single_shift_reference(plan, s_pos, eps):
+    """The single-shift kernels of numerics.laplacian (the pre-lane code path)."""
+    from numerics.laplacian import _backprop, _factor, _forward, _potentials
+    M = plan.n
+    vals = plan.vals0.copy()
+    n_elim = M if eps > 0 else M - 1
+    gamma = np.full(M, eps)
+    C = _factor(plan.ptr, plan.idx, vals, gamma, n_elim)
+    sp = _forward(plan.ptr, plan.idx, vals, C, s_pos.copy(), n_elim)
+    V = np.zeros(M)
+    _potentials(plan.ptr, plan.idx, vals, C, sp, V, n_elim)
+    P = np.zeros_like(vals)
+    Pg = np.zeros(M)
+    _backprop(plan.ptr, plan.idx, vals, gamma, C, sp, P, Pg, n_elim)
+    return V, P
+
+
+def test_lanes_bitwise_equal_single_shift():
+    from numerics import _elimination_batch as lanes
+    from numerics.laplacian import network_order, plan_elimination
+    net = build_network(random_sample(0.005, 1500, seed=6))
+    M = net.positions.shape[0]
+    g = np.exp(-2 * net.lengths)
+    plan = plan_elimination(M, net.bonds[:, 0], net.bonds[:, 1], g, net.positions, (),
+                            net.cutoff_length, inner_order=network_order(net))
+    s = np.random.default_rng(3).normal(size=M)
+    s_pos = np.ascontiguousarray((s - s.mean())[plan.order])
+    eps = np.array([0.0, 1e-14, 1e-6, 1.0])
+    K = eps.size
+    vals = np.repeat(plan.vals0[:, None], K, axis=1)
+    gamma = np.repeat(eps[None, :], M, axis=0)
+    C, bad = lanes.factor_lanes(plan.ptr, plan.idx, vals, gamma, M)
+    assert bad == -1
+    sp = lanes.forward_lanes(plan.ptr, plan.idx, vals, C, np.repeat(s_pos[:, None], K, 1), M)
+    V = lanes.potentials_lanes(plan.ptr, plan.idx, vals, C, sp, np.zeros((M, K)), M)
+    P = np.zeros_like(vals)
+    lanes.backprop_lanes(plan.ptr, plan.idx, vals, gamma, C, sp, P, np.zeros((M, K)), M)
+    for j, e in enumerate(eps):
+        V1, P1 = _single_shift_reference(plan, s_pos, e)
+        assert np.array_equal(V[:, j], V1)
+        assert np.array_equal(P[:, j], P1)
+
+
+def test_lane_count_does_not_change_results():
+    import numerics.laplacian as lp
+    net = build_network(random_sample(0.01, 1500, seed=7))
+    src = np.random.default_rng(4).normal(size=net.positions.shape[0])
+    shifts = np.array([0.0, 1e-12, 1e-3, 1.0, np.inf])
+    old = lp._LANES
+    try:
+        lp._LANES = 1
+        a = solve_shifted(net, src, shifts, threads=1)
+        lp._LANES = 3
+        b = solve_shifted(net, src, shifts, threads=2)
+    finally:
+        lp._LANES = old
+    assert np.array_equal(a.bond_difference, b.bond_difference)
+    assert np.array_equal(a.spin, b.spin)
+    assert np.array_equal(a.max_balance_error, b.max_balance_error)
+
+
+def test_orderings_agree():
+    """The result does not depend on the fill-reducing order beyond rounding."""
+    from numerics.laplacian import _have_metis, plan_elimination  # noqa: F401
+    net = build_network(random_sample(0.003, 1000, seed=3))
+    a = solve_kirchhoff(net)
+    import numerics.laplacian as lp
+    order = lp.fill_order
+    try:
+        lp.fill_order = lambda adj, ordering=None: order(adj, "mmd")
+        lp._ORDER_CACHE.clear()
+        b = solve_kirchhoff(build_network(random_sample(0.003, 1000, seed=3)))
+    finally:
+        lp.fill_order = order
+        lp._ORDER_CACHE.clear()
+    assert b.total_current == pytest.approx(a.total_current, rel=1e-13)
+    assert np.max(np.abs(a.bond_current - b.bond_current)) < 1e-13 * a.total_current
+
+
+def test_estimate_memory_and_early_error(monkeypatch):
+    import numerics.laplacian as lp
+    from numerics.kirchhoff import estimate_memory
+    net = build_network(random_sample(0.01, 2000, seed=1))
+    est = estimate_memory(net)
+    assert 1e6 < est < 1e9
+    assert estimate_memory(net, shifts=0) < est
+    monkeypatch.setattr(lp, "available_memory", lambda: 1000)
+    with pytest.raises(MemoryError, match="estimated memory"):
+        solve_kirchhoff(net)
+    with pytest.raises(MemoryError, match="estimated memory"):
+        solve_shifted(net, np.ones(net.positions.shape[0]), np.array([1.0]))
