@@ -55,10 +55,11 @@ def test_kernel_matches_exact_traces_small_beta(seed):
     def parts(eps):  # odd part / ε³ and even part / ε², each = wanted order + O(ε²)
         gp, lp = _exact_loop_vectors(pos, beta, eps)
         gm, lm = _exact_loop_vectors(pos, beta, -eps)
-        return (gp - gm) / (2 * eps**3), (gp + gm) / (2 * eps**2), (lp - lm) / (2 * eps**3)
+        return ((gp - gm) / (2 * eps**3), (gp + gm) / (2 * eps**2), (lp - lm) / (2 * eps**3),
+                (lp + lm) / (2 * eps**2))
 
     # Richardson extrapolation removes the O(ε²) next-order term.
-    gamma3, gamma2, lam3 = ((4 * a - b) / 3 for a, b in zip(parts(2e-3), parts(4e-3)))
+    gamma3, gamma2, lam3, lam2 = ((4 * a - b) / 3 for a, b in zip(parts(2e-3), parts(4e-3)))
     r = lambda a, b: np.linalg.norm(pos[a] - pos[b])
     weight = np.exp(r("k", "j") - r("i", "k") - r("i", "j")) / 8
     out = np.array(triad_spin_generation(*pos["i"], *pos["j"], *pos["k"], *beta.ravel()))
@@ -66,6 +67,7 @@ def test_kernel_matches_exact_traces_small_beta(seed):
     np.testing.assert_allclose([got[f"drift_{a}"] for a in "xyz"], weight * gamma3, rtol=1e-4, atol=1e-7 * weight)
     np.testing.assert_allclose([got[f"source_{a}"] for a in "xyz"], weight * gamma2, rtol=1e-4, atol=1e-7 * weight)
     np.testing.assert_allclose([got[f"sge_{a}"] for a in "xyz"], weight * lam3, rtol=1e-4, atol=1e-7 * weight)
+    np.testing.assert_allclose([got[f"sge_sep_{a}"] for a in "xyz"], weight * lam2, rtol=1e-4, atol=1e-7 * weight)
 
 
 def test_kernel_reduces_to_s42_s44_weights_for_001():

@@ -9,7 +9,12 @@ The simulation needs, per triad (i; j, k), the spin generation of (S27),
 * ``source`` = ``e^{R_kj − R_ik − R_ij} Γ^{(2)}_ikj / (8 Q_ikj)`` — second order, the spin
   separation per unit current: the source of (S44) (``γ_ikj = I_kj · source_z / Tr β²`` for [001]);
 * ``sge``    = ``e^{R_kj − R_ik − R_ij} Λ^{(3)}_ikj / (8 Q_ikj)`` — the spin-galvanic coefficient (S15),
-  third order, for the direct SGE route.
+  third order, for the direct SGE route;
+* ``sge_sep`` = ``e^{R_kj − R_ik − R_ij} Λ^{(2)}_ikj / (8 Q_ikj)`` — its second-order part, which couples
+  the spin separation S^z to particle flow (the precession route of the SGE).
+
+For a quantity that needs ``Q_ikj`` itself rather than ``τ_kj Q_ikj``, multiply by ``e^{−2R_kj}``:
+``Q_ikj = e^{−(R_ij + R_jk + R_ki)}/(8 J0 τ0²)``.
 
 β is an argument (6 floats, rows x, y, z; columns k_x, k_y), so one kernel serves every
 linear spin-orbit Hamiltonian.  Coordinates enter relative to site i (translation invariance),
@@ -67,12 +72,13 @@ def kernel_specs() -> list[KernelSpec]:
     r_kj = sp.Symbol("R_kj", positive=True)
     weight = sp.exp(r_kj - r_ik - r_ij) / 8
     outputs = {}
-    for name, order, key in (("drift", 3, "Gamma"), ("source", 2, "Gamma"), ("sge", 3, "Lambda")):
+    for name, order, key in (("drift", 3, "Gamma"), ("source", 2, "Gamma"), ("sge", 3, "Lambda"),
+                             ("sge_sep", 2, "Lambda")):
         for axis, expr in zip("xyz", parts[order].as_dict()[key]):
             outputs[f"{name}_{axis}"] = sp.factor_terms(sp.expand(expr)) * weight
     return [KernelSpec(
         "triad_spin_generation",
-        "Spin generation per unit current I_kj of the triad (i; j, k): drift (S42), source (S44), SGE (S15).",
+        "Spin generation per unit current I_kj of the triad (i; j, k): drift (S42), source (S44), SGE (S15) at orders 3 and 2.",
         outputs)]
 
 

@@ -12,15 +12,15 @@ from math import exp, sqrt
 from numba import njit
 
 
-OUTPUTS = ('drift_x', 'drift_y', 'drift_z', 'source_x', 'source_y', 'source_z', 'sge_x', 'sge_y', 'sge_z')
+OUTPUTS = ('drift_x', 'drift_y', 'drift_z', 'source_x', 'source_y', 'source_z', 'sge_x', 'sge_y', 'sge_z', 'sge_sep_x', 'sge_sep_y', 'sge_sep_z')
 
 
 @njit(cache=True, inline='always')
 def triad_spin_generation(xi, yi, xj, yj, xk, yk, b_xx, b_xy, b_yx, b_yy, b_zx, b_zy):
-    """Spin generation per unit current I_kj of the triad (i; j, k): drift (S42), source (S44), SGE (S15).
+    """Spin generation per unit current I_kj of the triad (i; j, k): drift (S42), source (S44), SGE (S15) at orders 3 and 2.
 
     Positions in a_b; beta entries in units hbar^2/(m a_b) (m = hbar = a_b = 1).
-    Returns (drift_x, drift_y, drift_z, source_x, source_y, source_z, sge_x, sge_y, sge_z).
+    Returns (drift_x, drift_y, drift_z, source_x, source_y, source_z, sge_x, sge_y, sge_z, sge_sep_x, sge_sep_y, sge_sep_z).
     """
     dx_j = xj - xi
     dy_j = yj - yi
@@ -73,14 +73,21 @@ def triad_spin_generation(xi, yi, xj, yj, xk, yk, b_xx, b_xy, b_yx, b_yy, b_zx, 
     t35 = t19*u_y
     t36 = t27*u_z
     t37 = t4*u_z
-    t38 = (3/8)*t16
+    t38 = -t19 + t25
+    t39 = (3/8)*t16
+    t40 = -t10 + t2
+    t41 = t0 - t8
+    t42 = (3/2)*t16
     drift_x = -t17*(t1 - t11 - t13 - t15 + t3 + t5 + t7 - t9)
     drift_y = t17*(t18 + t20 + t22 + t23 - t24 - t26 - t28 - t29)
     drift_z = t17*(t30 + t31 + t32 + t33 - t34 - t35 - t36 - t37)
-    source_x = t38*(-t19 + t25)
-    source_y = -t38*(-t10 + t2)
-    source_z = t38*(t0 - t8)
+    source_x = t38*t39
+    source_y = -t39*t40
+    source_z = t39*t41
     sge_x = t16*(2*t1 + t11 - 2*t13 - 2*t15 + 2*t3 - t5 - t7 + t9)
     sge_y = -t16*(-t18 - t20 + 2*t22 + 2*t23 - 2*t24 - 2*t26 + t28 + t29)
     sge_z = -t16*(-t30 - t31 + 2*t32 + 2*t33 - 2*t34 - 2*t35 + t36 + t37)
-    return (drift_x, drift_y, drift_z, source_x, source_y, source_z, sge_x, sge_y, sge_z)
+    sge_sep_x = t38*t42
+    sge_sep_y = -t40*t42
+    sge_sep_z = t41*t42
+    return (drift_x, drift_y, drift_z, source_x, source_y, source_z, sge_x, sge_y, sge_z, sge_sep_x, sge_sep_y, sge_sep_z)
