@@ -167,11 +167,16 @@ def _add_numerics_commands(sub) -> None:
     from hopspin import numerics_cli
 
     numerics_cli.register(sub)
-    try:
-        from hopspin import estimate_cli
-    except ImportError:  # not in this build
-        return
-    estimate_cli.register(sub)
+    import importlib
+
+    for name in ("estimate_cli", "onsager_cli", "sweep_cli"):
+        try:
+            module = importlib.import_module(f"hopspin.{name}")
+        except ModuleNotFoundError as exc:  # a command module not in this build
+            if exc.name != f"hopspin.{name}":
+                raise
+            continue
+        module.register(sub)
 
 
 def main(argv=None) -> int:
