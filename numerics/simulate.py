@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .kirchhoff import solve_kirchhoff
-from .laplacian import solve_shifted
 from .network import Network, build_network, critical_length
+from .response import spin_response
 from .sample import random_sample
-from .triads import triad_sums
 
 __all__ = ["SimulationResult", "simulate", "simulate_network", "validate_parameters", "ParameterError",
            "UNIT_BETA_001", "VALID_DENSITY_MAX", "MIN_SITES"]
@@ -57,6 +56,7 @@ class SimulationResult:
     cluster_sites, bonds, triangles : size of the spanning cluster
     max_conservation_error : largest node-current imbalance / I_total of the Kirchhoff solve
     max_balance_error : largest node balance error of the (S43) solves (relative to max |γ|)
+    kkm_error, eq12_error : relative violation of the KKM relation (10) and of Eq. (12) on this run
     timings : seconds per stage
     positions : (M, 2) cluster-site positions;  drift_generation : (M,) s_y drift generation per
     site (normalised like f_dr);  spin_z : (K, M) steady-state S̃^z (zero-mean part)
@@ -76,6 +76,8 @@ class SimulationResult:
     triangles: int
     max_conservation_error: float
     max_balance_error: float
+    kkm_error: float = 0.0
+    eq12_error: float = 0.0
     timings: dict = field(default_factory=dict)
     positions: np.ndarray | None = field(default=None, repr=False)
     drift_generation: np.ndarray | None = field(default=None, repr=False)
@@ -92,7 +94,8 @@ class SimulationResult:
             "f_dr": self.f_dr, "tau_s": [float(t) for t in self.tau_s],
             "f_diff": [float(v) for v in self.f_diff], "f": [float(v) for v in self.f],
             "max_conservation_error": self.max_conservation_error,
-            "max_balance_error": self.max_balance_error,
+            "max_balance_error": self.max_balance_error, "kkm_error": self.kkm_error,
+            "eq12_error": self.eq12_error,
             "border_current": self.border_current, "cluster_sites": self.cluster_sites,
             "bonds": self.bonds, "triangles": self.triangles, "hop_cutoff": self.hop_cutoff,
             "timings": {k: round(v, 4) for k, v in self.timings.items()}, "seconds": round(self.seconds, 4),
@@ -177,30 +180,24 @@ def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_00
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")
     t = time.perf_counter()
-    sums = triad_sums(network.positions, network.bonds, kirchhoff.bond_current, beta)
-    timings["triads"] = time.perf_counter() - t
+    response = spin_response(network, kirchhoff, beta, taus)
+    timings["spin_response"] = time.perf_counter() - t
     i_total = kirchhoff.total_current
-    big_l, n = network.side, network.sites
-    f_dr = float(big_l / n * sums.drift_total[1] / (_TR_B2 * _B_XY) / i_total)
-    say(f"triads: {sums.triangles} triangles, f_dr = {f_dr:.6g} in {timings['triads']:.1f} s")
-
-    t = time.perf_counter()
-    gamma = sums.source_site[:, 2] / _TR_B2
-    with np.errstate(divide="ignore"):
-        shifts = np.where(taus > 0, 1.0 / np.where(taus > 0, taus, 1.0), np.inf)
-    shifts = np.where(np.isinf(taus), 0.0, shifts)
-    spin = solve_shifted(network, gamma, shifts)
-    timings["spin_diffusion"] = time.perf_counter() - t
-    a, b = network.bonds[:, 0], network.bonds[:, 1]
-    ry = network.positions[a, 1] - network.positions[b, 1]
-    f_diff = -2.0 * big_l / n * (spin.bond_difference @ ry) / i_total
-    say(f"spin diffusion: {len(taus)} values of tau_s in {timings['spin_diffusion']:.1f} s")
+    norm = _TR_B2 * _B_XY  # Tr β² β_xy of the unit [001] model: s_y = Tr β² β_xy f  (Eq. 13)
+    f_dr = float(response.s_dr[1] / norm)
+    f_diff = response.s_diff[:, 1] / norm
+    say(f"triads and spin diffusion: {response.triangles} triangles, f_dr = {f_dr:.6g}, {len(taus)} values of "
+        f"tau_s in {timings['spin_response']:.1f} s (KKM check {response.kkm_error:.1e}, Eq. (12) check "
+        f"{response.eq12_error:.1e})")
+    n = network.sites
     return SimulationResult(
         site_density=network.site_density, sites=n, seed=None, hop_cutoff=network.hop_cutoff,
         tau_s=taus, f_dr=f_dr, f_diff=f_diff, f=f_dr + f_diff, border_current=float(i_total),
         cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
-        triangles=sums.triangles, max_conservation_error=float(kirchhoff.max_conservation_error),
-        max_balance_error=float(np.max(spin.max_balance_error)) if len(taus) else 0.0, timings=timings,
+        triangles=response.triangles, max_conservation_error=float(kirchhoff.max_conservation_error),
+        max_balance_error=response.max_balance_error, kkm_error=response.kkm_error,
+        eq12_error=response.eq12_error, timings=timings,
         positions=network.positions if keep_fields else None,
-        drift_generation=(big_l / n * sums.drift_site[:, 1] / (_TR_B2 * _B_XY) / i_total) if keep_fields else None,
-        spin_z=spin.spin if keep_fields else None)
+        drift_generation=response.drift_site[:, 1] / norm if keep_fields else None,
+        # S̃^z of (S43) with γ of (S44): the separated spin is S̃_c ĉ with ĉ = −ẑ and γ_c = Tr β² |γ(S44)|
+        spin_z=-response.spin_sep / _TR_B2 if keep_fields else None)

@@ -1,0 +1,128 @@
+"""Spin response of one network to a current along +x, for any linear spin-orbit β.
+
+Given the exact Kirchhoff currents, the generated kernels give per triad the drift spin
+generation (third-order Γ) and the spin-separation source (second-order Γ = 6 A c, along
+``ĉ = c/|c|`` with ``c = (βê_x) × (βê_y)``; for the [001] form ĉ = −ẑ sign(Tr β²)).  The
+separated spin ``S_i = S̃_i ĉ`` obeys (S43) with the source ``γ_i = source_i·ĉ`` and diffuses
+back; its precession (S41), ``Σ_ij Ω_ij × S_j``, gives the diffusion polarization.  In the
+normalisation of f (Eq. 13; L/N per unit current through one border, β in ħ²/(m a_b)):
+
+* ``s_dr   = (L/N) Σ_i drift_i / I_total``                                (S42 for any β)
+* ``s_diff = (2L/N) Σ_bonds (β R_ab × ĉ) g_ab (S̃_b − S̃_a) / I_total``      ((S41), (S45) for any β)
+* spin current (11), a 2-vector carrying spin along ĉ:
+  ``u_dr = (2L/N) Σ_i R_i γ_i / I_total`` and ``u_diff = (2L/N) Σ_bonds R_ab g_ab (S̃_b − S̃_a) / I_total``.
+
+For the [001] form ``s = Tr β² βᵀ ê_x f`` (f_dr and f_diff of (S42), (S45)).  Two identities
+are checked on every run: the discrete KKM relation (10), ``s = β u × ĉ``, and Eq. (12),
+``u = (2L/N) (τ0/τ_s) Σ_i R_i S̃_i / I_total`` (summing (S43) weighted by R_i).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kirchhoff import KirchhoffSolution
+from .laplacian import solve_shifted
+from .network import Network
+from .triads import triad_sums
+
+__all__ = ["SpinResponse", "spin_response", "separation_axis", "shifts_of"]
+
+
+def separation_axis(beta) -> np.ndarray | None:
+    """``ĉ = c/|c|``, c = (βê_x) × (βê_y); ``None`` when c = 0 (all d_ij parallel: no effect)."""
+    beta = np.asarray(beta, dtype=float).reshape(3, 2)
+    c = np.cross(beta[:, 0], beta[:, 1])
+    norm = np.linalg.norm(c)
+    return None if norm == 0 else c / norm
+
+
+def shifts_of(tau_s) -> np.ndarray:
+    """ε = τ0/τ_s for each τ_s (τ_s = 0 → ε = ∞, τ_s = ∞ → ε = 0)."""
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    with np.errstate(divide="ignore"):
+        return np.where(taus > 0, 1.0 / np.where(taus > 0, taus, 1.0), np.inf)
+
+
+@dataclass
+class SpinResponse:
+    """Spin response to a current along +x (normalisation of f, Eq. 13).
+
+    Attributes
+    ----------
+    tau_s : (K,) in τ0
+    s_dr : (3,) drift spin polarization;  s_diff : (K, 3) diffusion part;  s : (K, 3) total
+    u_dr : (2,) drift spin current;  u_diff : (K, 2) diffusion spin current;  u : (K, 2) total
+    axis : (3,) ĉ, the direction of the separated spin (zeros if c = 0)
+    kkm_error : largest |s − β u × ĉ| / |s_dr| over τ_s (Eq. 10)
+    eq12_error : largest |u − (2L/N) ε Σ R_i S̃_i / I| / |u_dr| over τ_s > 0 (Eq. 12)
+    max_balance_error : of the (S43) solves;  triangles : triangles in the bond graph
+    drift_site : (M, 3) per-site drift generation (same normalisation as s_dr)
+    spin_sep : (K, M) separated spin S̃ (zero-mean part; per unit current, along ĉ)
+    source : (M,) γ_i along ĉ
+    """
+
+    tau_s: np.ndarray
+    s_dr: np.ndarray
+    s_diff: np.ndarray
+    s: np.ndarray
+    u_dr: np.ndarray
+    u_diff: np.ndarray
+    u: np.ndarray
+    axis: np.ndarray
+    kkm_error: float
+    eq12_error: float
+    max_balance_error: float
+    triangles: int
+    drift_site: np.ndarray
+    spin_sep: np.ndarray
+    source: np.ndarray
+
+
+def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s) -> SpinResponse:
+    """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc)."""
+    beta = np.asarray(beta, dtype=float).reshape(3, 2)
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    shifts = np.where(np.isinf(taus), 0.0, shifts_of(taus))
+    pos = network.positions
+    m = pos.shape[0]
+    scale = network.side / network.sites / kirchhoff.total_current   # L/(N I_total)
+    sums = triad_sums(pos, network.bonds, kirchhoff.bond_current, beta)
+    s_dr = scale * sums.drift_total
+    axis = separation_axis(beta)
+    k = taus.size
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    r_ab = pos[a] - pos[b]
+    if axis is None:
+        gamma = np.zeros(m)
+        spin = np.zeros((k, m))
+        diffs = np.zeros((k, network.bonds.shape[0]))
+        balance = 0.0
+        axis_out = np.zeros(3)
+    else:
+        gamma = sums.source_site @ axis
+        solution = solve_shifted(network, gamma, shifts)
+        spin, diffs = solution.spin, solution.bond_difference
+        balance = float(np.max(solution.max_balance_error)) if k else 0.0
+        axis_out = axis
+    u_dr = 2 * scale * (pos.T @ gamma)
+    u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2)
+    # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
+    s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
+    s = s_dr + s_diff
+    u = u_dr + u_diff
+    # diagnostics
+    kkm = np.cross(u @ beta.T, axis_out)
+    ref_s = max(np.linalg.norm(s_dr), 1e-300)
+    kkm_error = float(np.max(np.linalg.norm(s - kkm, axis=1)) / ref_s) if axis is not None and k else 0.0
+    eq12_error = 0.0
+    ref_u = max(np.linalg.norm(u_dr), 1e-300)
+    for idx, eps in enumerate(shifts):
+        if 0 < eps < np.inf and axis is not None:
+            predicted = 2 * scale * eps * (pos.T @ spin[idx])
+            eq12_error = max(eq12_error, float(np.linalg.norm(u[idx] - predicted) / ref_u))
+    return SpinResponse(tau_s=taus, s_dr=s_dr, s_diff=s_diff, s=s, u_dr=u_dr, u_diff=u_diff, u=u, axis=axis_out,
+                        kkm_error=kkm_error, eq12_error=eq12_error, max_balance_error=balance,
+                        triangles=sums.triangles, drift_site=scale * sums.drift_site, spin_sep=spin, source=gamma)
