@@ -123,7 +123,7 @@ def parse_seeds(spec) -> np.ndarray:
         return np.arange(int(spec), dtype=np.int64)
     if isinstance(spec, str) and spec.strip().isdigit() and ":" not in spec:
         return parse_seeds(int(spec))
-    values = parse_grid(spec) if isinstance(spec, str) else np.asarray(list(spec), dtype=float)
+    values = parse_grid(spec) if isinstance(spec, str) else parse_grid(list(spec))
     if values.size == 0 or np.any(values != np.round(values)) or np.any(values < 0):
         raise GridError(f"seeds must be non-negative integers, got {spec!r}")
     return np.unique(values.astype(np.int64))
