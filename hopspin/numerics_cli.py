@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+
+import numpy as np
 import sys
 import time
 import warnings
@@ -40,6 +42,8 @@ def _cmd_simulate(args) -> int:
     except ParameterError as exc:
         raise UsageError(str(exc)) from None
     say = _progress_printer(not args.quiet)
+    if args.beta is not None:
+        return _simulate_tensor(args, taus, say)
     records, results = [], []
     for seed in args.seed:
         say(f"seed {seed}: n_s a_b^2 = {args.site_density}, N = {args.sites}")
@@ -47,7 +51,7 @@ def _cmd_simulate(args) -> int:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 result = simulate(args.site_density, args.sites, seed=seed, tau_s=taus, hop_cutoff=args.cutoff,
-                                  progress=say, keep_fields=False)
+                                  progress=say, keep_fields=bool(args.maps))
         except NotPercolatingError as exc:
             raise UsageError(str(exc)) from None
         except ConservationError as exc:
@@ -57,6 +61,11 @@ def _cmd_simulate(args) -> int:
             raise UsageError(str(exc)) from None
         results.append(result)
         records.append(result.to_record())
+        if args.maps:
+            from hopspin.maps import write_maps
+            out_dir = args.maps if len(args.seed) == 1 else f"{args.maps}/seed{seed}"
+            for path in write_maps(result, out_dir):
+                say(f"wrote {path}")
     if args.json:
         print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
         return 0
@@ -68,6 +77,42 @@ def _cmd_simulate(args) -> int:
         print(f"{'tau_s / tau_0':>14} {'f_diff':>13} {'f':>13}")
         for t, fd, f in zip(r.tau_s, r.f_diff, r.f):
             print(f"{t:14.4g} {fd:13.6g} {f:13.6g}")
+    return 0
+
+
+def _simulate_tensor(args, taus, say) -> int:
+    from hopspin.cli import UsageError
+    from numerics.network import NotPercolatingError
+    from numerics.spin_orbit import parse_beta_numeric
+    from numerics.tensor import cisp_tensor
+
+    try:
+        beta = parse_beta_numeric(args.beta)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    records = []
+    for seed in args.seed:
+        say(f"seed {seed}: CISP tensor for beta = {beta.tolist()} (fields along x and y)")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = cisp_tensor(args.site_density, args.sites, seed, taus, beta, hop_cutoff=args.cutoff)
+        except NotPercolatingError as exc:
+            raise UsageError(str(exc)) from None
+        rec = {"site_density": args.site_density, "sites": args.sites, "seed": seed, **res.to_record(),
+               "units": "cisp_tensor[k][spin][field] in the normalisation of f (Eq. 13: [001] gives Tr(beta^2) beta^T f);"
+                        " spin_current[k][component][field] carries spin along separation_axis; beta in hbar^2/(m a_b)"}
+        records.append(rec)
+        if not args.json:
+            print(f"n_s a_b^2 = {args.site_density}  N = {args.sites}  seed = {seed}  beta = {beta.tolist()}")
+            print(f"separated spin along {np.round(res.axis, 6).tolist()}; conservation {res.max_conservation_error:.1e}, "
+                  f"KKM (10) check {res.kkm_error:.1e}, Eq. (12) check {res.eq12_error:.1e}")
+            for k, t in enumerate(res.tau_s):
+                print(f"tau_s = {t:.4g} tau_0: CISP tensor (rows s_x, s_y, s_z; columns E_x, E_y)")
+                for row, name in zip(res.cisp[k], "xyz"):
+                    print(f"   s_{name}: {row[0]:12.5g} {row[1]:12.5g}")
+    if args.json:
+        print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
     return 0
 
 
@@ -107,6 +152,10 @@ def register(sub) -> None:
     p.add_argument("--tau-s", type=float, nargs="+", default=[0.0], metavar="T",
                    help="spin relaxation times in tau_0 (>= 0)")
     p.add_argument("--cutoff", type=float, default=1.5, help="bond cut-off in units of l_c (>= 1, default 1.5)")
+    p.add_argument("--beta", metavar="MATRIX", help="general spin-orbit matrix (3x2 or 2x2 nested list in "
+                   "hbar^2/(m a_b), or rd:ALPHA,BETA_D / rashba:A / dresselhaus:B / 110:BETA_ZX[,ALPHA]): "
+                   "prints the full CISP tensor (fields along x and y) and spin currents")
+    p.add_argument("--maps", metavar="DIR", help="write maps of the drift spin generation and of S~z (PNG+PDF)")
     p.add_argument("--json", action="store_true", help="print JSON records")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     p.set_defaults(func=_cmd_simulate)

@@ -196,3 +196,17 @@ def test_cli_bad_input_one_line_exit_2(args, word):
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and word in lines[0] and "Traceback" not in out.stderr
+
+
+def test_cli_simulate_beta_tensor_and_maps(tmp_path):
+    out = _cli("simulate", "--site-density", "0.02", "--sites", "2000", "--tau-s", "0", "100",
+               "--beta", "rd:0.3,1", "--json", "-q")
+    assert out.returncode == 0, out.stderr
+    rec = json.loads(out.stdout)
+    tensor = np.array(rec["cisp_tensor"])
+    assert tensor.shape == (2, 3, 2) and np.all(tensor[:, 2, :] == 0)
+    assert rec["kkm_error"] < 1e-9 and rec["eq12_error"] < 1e-9
+    out = _cli("simulate", "--site-density", "0.02", "--sites", "2000", "--tau-s", "0", "100",
+               "--maps", str(tmp_path), "-q")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "spin_separation.png").stat().st_size > 0 and (tmp_path / "drift_generation.pdf").exists()
