@@ -1,0 +1,376 @@
+"""The spin-galvanic current computed on its own, and the Onsager relation (S39) checked.
+
+A uniform non-equilibrium in-plane spin polarization, ``s`` per carrier (``S_j = ν s`` with the
+equilibrium occupation ν = n/n_s of every site, n ≪ n_s), drives a particle current through the
+sample with both electrodes at the same electrochemical potential (short circuit).  The derivation
+is ``derivations/d07_spin_galvanic.py``; in units a_b = τ0 = J0 = m = ħ = 1, unit [001] β
+(``β_xy = β_yx = 1``, Tr β² = 2), ν = s_y = 1:
+
+* **direct route** (Λ in (5a), inverse KKM + ISHE): every ordered triad (i; k, j) adds a current
+  source across the bond (i, j), from j into i, ``J = ν Λ^{(3)}_ikj · s`` (the matching loss at j is
+  the outgoing term of (5a); summed over k the outgoing terms cancel by (S14), but each triad's
+  source is a dipole across its own bond);
+* **precession route**: Ω_ij = 2d_ij/τ_ij turns ``S_j = ν s`` into the S^z source
+  ``σ_i = 2ν s_y Σ_j g_ij (y_i − y_j)``, whose steady state with spin relaxation ε = τ0/τ_s is
+  exactly ``S^z = 2ν s_y (y − T)``, ``(𝓛 + ε) T = ε y`` (``𝓛`` the hopping Laplacian; T = const at
+  ε = 0, T = y at ε = ∞); S^z then adds the source ``J = Λ^{(2)z}_ikj S^z_j`` across (i, j).
+
+Each source is stored as an EMF ``e_b = J_b/g_b`` (bounded by a polynomial, since
+``Λ_ikj/g_ij ∝ e^{R_ij − R_jk − R_ki} ≤ 1``).  The short-circuit current is found by the same
+subtraction-free elimination as :func:`numerics.kirchhoff.solve_kirchhoff` (same plan and order),
+with the sources kept **on edges**: eliminating node k turns the sources on its arms (k, l), (k, m)
+into the source ``w_lm (e_km − e_kl)`` on the fill edge (l, m), ``w_lm = c_kl c_km / C_k``, and the
+source left on the source–drain edge is the short-circuit current.  Node injections are never
+formed (the dipoles of strong triads far from the current path, of order e^{-3}, would otherwise
+leave rounding errors far above the current itself, ~1e-24 at n_s a_b² = 0.002): the error of
+each step is ~1e-16·|e|·(current of that edge in the unit-voltage problem) ≤ 1e-16·|e|·I_total.
+T is solved with the non-negative source ε(y − y_min): forward elimination and back
+substitution add positive numbers only.
+
+Normalisation: with the Kirchhoff conductances ``I^{(0)}_ij/k_BT = ν/(k_BT τ_ij)``, Eq. (14)
+``σ_SGE = 4 Tr β² βᵀ P k_BT n f`` holds with
+
+    f_SGE = (L/N) I_SC / (4 Tr β² β_xy I_total)
+
+where I_SC is the short-circuit particle current along +x in the units above and I_total the
+border current of the unit-voltage Kirchhoff problem (g = e^{−2R}); the CISP f of
+:func:`numerics.simulate.simulate_network` obeys Eq. (13) with the same P, so
+(σ_SGE/σ_CISP)/(4k_BT n/τ_s) = f_SGE/f — ``ratio_over_expected``.
+
+Cross-check (network reciprocity, not the primary route): ``I_SC = Σ_b e_b I_b`` with I_b the
+bond currents of the unit-voltage CISP Kirchhoff problem.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from ._generated import triad_spin_generation
+from .kirchhoff import solve_kirchhoff
+from .laplacian import _factor, _forward, _place, _potentials, network_order, plan_elimination
+from .network import DRAIN, SOURCE, Network, build_network
+from .sample import random_sample
+from .simulate import UNIT_BETA_001, simulate_network, validate_parameters
+from .triads import _csr
+
+__all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "precession_spin",
+           "short_circuit_current", "RATIO_TOLERANCE"]
+
+_TR_B2, _B_XY = 2.0, 1.0
+RATIO_TOLERANCE = 1e-6
+
+
+# ----------------------------------------------------------------------------- sources
+@njit(cache=True)
+def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
+    """Per bond (a, b), a < b, orientation "from b into a":
+
+    direct[e]  = Σ ν Λ^{(3)}_y / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
+    coef_b[e]  = Σ Λ^{(2)}_z / g     over triads with (i, j) = (a, b)   (multiplies S^z_b);
+    coef_a[e]  = Σ Λ^{(2)}_z / g     over triads with (i, j) = (b, a)   (multiplies S^z_a, from a into b).
+    Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q).
+    """
+    n = pos.shape[0]
+    n_tri = 0
+    for u in range(n):
+        for pu in range(ptr[u], ptr[u + 1]):
+            v = nbr[pu]
+            if v <= u:
+                continue
+            p1, p2 = ptr[u], ptr[v]
+            while p1 < ptr[u + 1] and p2 < ptr[v + 1]:
+                a1, a2 = nbr[p1], nbr[p2]
+                if a1 < a2:
+                    p1 += 1
+                elif a2 < a1:
+                    p2 += 1
+                else:
+                    w = a1
+                    if w > v:
+                        n_tri += 1
+                        tri = (u, v, w)
+                        edges = (eid[pu], eid[p1], eid[p2])  # (u,v), (u,w), (v,w)
+                        for t in range(6):
+                            if t == 0:
+                                i, j, k, e = u, v, w, edges[0]
+                            elif t == 1:
+                                i, j, k, e = v, u, w, edges[0]
+                            elif t == 2:
+                                i, j, k, e = u, w, v, edges[1]
+                            elif t == 3:
+                                i, j, k, e = w, u, v, edges[1]
+                            elif t == 4:
+                                i, j, k, e = v, w, u, edges[2]
+                            else:
+                                i, j, k, e = w, v, u, edges[2]
+                            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1],
+                                                        pos[k, 0], pos[k, 1],
+                                                        beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
+                            dx, dy = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
+                            r_ij = math.sqrt(dx * dx + dy * dy)
+                            dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
+                            r_kj = math.sqrt(dx * dx + dy * dy)
+                            scale = math.exp(2.0 * (r_ij - r_kj))
+                            lam_y = out[7] * scale       # ν Λ^{(3)}_y / g_ij  (s along y)
+                            lam_z = out[11] * scale      # Λ^{(2)}_z / g_ij
+                            if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
+                                direct[e] += lam_y
+                                coef_b[e] += lam_z
+                            else:                        # (i, j) = (b, a): from a into b
+                                direct[e] -= lam_y
+                                coef_a[e] += lam_z
+                        _ = tri
+                    p1 += 1
+                    p2 += 1
+    return n_tri
+
+
+def bond_emfs(network: Network, beta=UNIT_BETA_001):
+    """(direct, coef_b, coef_a, triangles): the SGE sources per bond as EMFs (J_b/g_b), see
+    :func:`_bond_emfs`; ν = s_y = 1, units J0 = τ0 = 1."""
+    pos = np.ascontiguousarray(network.positions, dtype=np.float64)
+    bonds = np.ascontiguousarray(network.bonds, dtype=np.int64)
+    b = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
+    ptr, nbr, eid = _csr(pos.shape[0], bonds)
+    B = bonds.shape[0]
+    direct, coef_b, coef_a = np.zeros(B), np.zeros(B), np.zeros(B)
+    n_tri = _bond_emfs(pos, bonds, ptr, nbr, eid, b, direct, coef_b, coef_a)
+    return direct, coef_b, coef_a, int(n_tri)
+
+
+# ----------------------------------------------------------------------------- precession
+def precession_spin(network: Network, tau_s: np.ndarray) -> np.ndarray:
+    """(K, M) steady-state S^z = 2 ν s_y (y − y_min − T) of the precession source, ν = s_y = 1.
+
+    ``(𝓛 + ε) T = ε (y − y_min)``, ε = 1/τ_s: solved by the subtraction-free elimination with a
+    non-negative source (T = 0 for τ_s = ∞, where S^z is fixed only up to a constant that
+    carries no current; S^z = 0 for τ_s = 0).
+    """
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    M = network.positions.shape[0]
+    y = network.positions[:, 1] - float(np.min(network.positions[:, 1]))
+    out = np.zeros((taus.size, M))
+    plan = None
+    for q, tau in enumerate(taus):
+        if tau == 0.0:
+            continue  # ε = ∞: S^z = 0
+        if math.isinf(tau):
+            out[q] = 2.0 * y
+            continue
+        eps = 1.0 / tau
+        if plan is None:
+            g = np.exp(-2.0 * network.lengths)
+            plan = plan_elimination(M, network.bonds[:, 0], network.bonds[:, 1], g, network.positions,
+                                    terminals=(), cutoff=network.cutoff_length,
+                                    inner_order=network_order(network))
+        vals = plan.vals0.copy()
+        gamma = np.full(M, eps)
+        C = _factor(plan.ptr, plan.idx, vals, gamma, M)
+        if C.shape[0] != M:
+            raise ArithmeticError("disconnected node in the precession spin solve")
+        s = np.ascontiguousarray(eps * y[plan.order])
+        _forward(plan.ptr, plan.idx, vals, C, s, M)
+        V = np.zeros(M)
+        _potentials(plan.ptr, plan.idx, vals, C, s, V, M)
+        T = np.empty(M)
+        T[plan.order] = V
+        out[q] = 2.0 * (y - T)
+    return out
+
+
+# ----------------------------------------------------------------------------- short circuit
+@njit(cache=True)
+def _edge_source_elimination(ptr, idx, vals, C, J, n_elim):
+    """Eliminate positions 0..n_elim-1 carrying current sources on edges (lanes = columns of J).
+
+    J[a, :] for entry a = (k, l) of row k is the source current from l into k.  Eliminating k adds
+    to the fill entry (l, m) the source w_lm (e_km − e_kl), w_lm = c_kl c_km / C_k, e = J/c.
+    """
+    K = J.shape[1]
+    ea = np.empty(K)
+    for k in range(n_elim):
+        s0, s1 = ptr[k], ptr[k + 1]
+        Ck = C[k]
+        for a in range(s0, s1):
+            va = vals[a]
+            if va > 0.0:
+                for t in range(K):
+                    J[a, t] = J[a, t] / va  # now the EMF e_kl
+            else:
+                for t in range(K):
+                    J[a, t] = 0.0
+        for a in range(s0, s1):
+            l = idx[a]
+            wa = vals[a] / Ck  # bitwise the w of _factor
+            for t in range(K):
+                ea[t] = J[a, t]
+            q = ptr[l]
+            for b in range(a + 1, s1):
+                m = idx[b]
+                while idx[q] != m:
+                    q += 1
+                f = wa * vals[b]  # the fill c_kl c_km / C_k added to entry q
+                for t in range(K):
+                    J[q, t] += f * (J[b, t] - ea[t])
+    return J
+
+
+def short_circuit_current(network: Network, emf: np.ndarray) -> np.ndarray:
+    """Particle current along +x (into the drain strip) with both electrodes at equal potential,
+    for current sources ``emf[:, b] · g_b`` across every bond b (from j into i for bond (i, j)).
+
+    ``emf`` is (K, B) (K independent source patterns, eliminated as lanes).  Uses the plan and
+    order of :func:`numerics.kirchhoff.solve_kirchhoff`.  Returns (K,).
+    """
+    emf = np.atleast_2d(np.asarray(emf, dtype=np.float64))
+    M = network.positions.shape[0]
+    el = np.asarray(network.electrode)
+    bonds = network.bonds
+    g = np.exp(-2.0 * network.lengths)
+    interior = np.flatnonzero(el == 0)
+    n_int = interior.size
+    S, D = n_int, n_int + 1
+    node = np.empty(M, np.int64)
+    node[interior] = np.arange(n_int)
+    node[el == SOURCE] = S
+    node[el == DRAIN] = D
+    u, v = node[bonds[:, 0]], node[bonds[:, 1]]
+    live = u != v  # a source inside one equipotential strip drives nothing
+    coords = np.zeros((n_int + 2, 2))
+    coords[:n_int] = network.positions[interior]
+    full = network_order(network)
+    inner_order = node[full[el[full] == 0]]
+    plan = plan_elimination(n_int + 2, u[live], v[live], g[live], coords, terminals=(S, D),
+                            cutoff=network.cutoff_length, inner_order=inner_order)
+    n = plan.n
+    vals = plan.vals0.copy()
+    C = _factor(plan.ptr, plan.idx, vals, np.zeros(n), n - 2)
+    if C.shape[0] != n - 2:
+        raise ArithmeticError("a cluster site is not connected to the electrodes")
+    pu, pv = plan.position[u[live]], plan.position[v[live]]
+    row, col = np.minimum(pu, pv), np.maximum(pu, pv)
+    entry = _place(plan.ptr, plan.idx, row, col)
+    sign = np.where(pu < pv, 1.0, -1.0)  # bond source is from j (v) into i (u)
+    K = emf.shape[0]
+    J = np.zeros((plan.idx.shape[0], K))
+    for t in range(K):
+        np.add.at(J[:, t], entry, sign * emf[t, live] * g[live])
+    _edge_source_elimination(plan.ptr, plan.idx, vals, C, J, n - 2)
+    r0 = plan.ptr[n - 2]
+    # J[r0] = source from D into S on the terminal edge (V_S = V_D: its conductance carries nothing);
+    # the flow from the sample into the drain is therefore −J[r0]
+    return -J[r0, :].copy()
+
+
+# ----------------------------------------------------------------------------- result
+@dataclass
+class SGEResult:
+    """f_SGE(τ_s) by its own route and the CISP f of the same network.
+
+    Attributes
+    ----------
+    tau_s : (K,)
+    f_sge_direct : Λ^{(3)} route (τ_s-independent), compare f_dr
+    f_sge_precession : (K,) Ω + Λ^{(2)z} route, compare f_diff
+    f_sge : (K,) total; ``f_cisp`` : (K,) f of simulate_network, ``f_dr``, ``f_diff`` its parts
+    ratio_over_expected : (K,) (σ_SGE/σ_CISP)/(4k_BT n/τ_s) = f_sge/f_cisp (nan where f_cisp = 0)
+    reciprocity_f_sge : (K,) f_SGE from Σ_b e_b I_b (cross-check of the short-circuit solve)
+    """
+
+    site_density: float
+    sites: int
+    seed: int | None
+    tau_s: np.ndarray
+    f_sge_direct: float
+    f_sge_precession: np.ndarray
+    f_sge: np.ndarray
+    f_dr: float
+    f_diff: np.ndarray
+    f_cisp: np.ndarray
+    ratio_over_expected: np.ndarray
+    reciprocity_f_sge: np.ndarray
+    border_current: float
+    cluster_sites: int
+    bonds: int
+    triangles: int
+    max_conservation_error: float
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def max_ratio_error(self) -> float:
+        err = np.abs(self.ratio_over_expected - 1.0)
+        return float(np.max(np.where(np.isnan(err), np.inf, err))) if err.size else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.max_ratio_error <= RATIO_TOLERANCE
+
+    def to_record(self) -> dict:
+        fl = lambda a: [float(x) if np.isfinite(x) else None for x in np.atleast_1d(a)]  # noqa: E731
+        return {
+            "site_density": self.site_density, "sites": self.sites, "seed": self.seed,
+            "tau_s": fl(self.tau_s), "sigma_sge": fl(self.f_sge), "sigma_cisp": fl(self.f_cisp),
+            "ratio_over_expected": fl(self.ratio_over_expected),
+            "sigma_sge_direct": float(self.f_sge_direct), "sigma_sge_precession": fl(self.f_sge_precession),
+            "sigma_cisp_drift": float(self.f_dr), "sigma_cisp_diffusion": fl(self.f_diff),
+            "sigma_sge_reciprocity": fl(self.reciprocity_f_sge),
+            "max_ratio_error": self.max_ratio_error, "ok": self.ok,
+            "border_current": self.border_current, "cluster_sites": self.cluster_sites,
+            "bonds": self.bonds, "triangles": self.triangles,
+            "max_conservation_error": self.max_conservation_error,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult:
+    """f_SGE(τ_s) by the short-circuit Kirchhoff solve, the CISP f, and their ratio, on ``network``."""
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    timings = {}
+    t = time.perf_counter()
+    cisp = simulate_network(network, taus, keep_fields=False)
+    timings["cisp"] = time.perf_counter() - t
+    t = time.perf_counter()
+    direct, coef_b, coef_a, n_tri = bond_emfs(network)
+    timings["sge_sources"] = time.perf_counter() - t
+    t = time.perf_counter()
+    spin = precession_spin(network, taus)
+    timings["sge_precession_spin"] = time.perf_counter() - t
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    prec = coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]  # from b into a
+    t = time.perf_counter()
+    isc = short_circuit_current(network, np.vstack([direct[None, :], prec]))
+    timings["sge_short_circuit"] = time.perf_counter() - t
+    kirch = solve_kirchhoff(network)
+    i_total = kirch.total_current
+    norm = network.side / network.sites / (4.0 * _TR_B2 * _B_XY * i_total)
+    f_direct = float(isc[0] * norm)
+    f_prec = isc[1:] * norm
+    f_sge = f_direct + f_prec
+    recip = (direct[None, :] + prec) @ kirch.bond_current * norm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(cisp.f != 0, f_sge / cisp.f, np.nan)
+    return SGEResult(site_density=network.site_density, sites=network.sites, seed=None, tau_s=taus,
+                     f_sge_direct=f_direct, f_sge_precession=f_prec, f_sge=f_sge, f_dr=cisp.f_dr,
+                     f_diff=cisp.f_diff, f_cisp=cisp.f, ratio_over_expected=ratio,
+                     reciprocity_f_sge=recip, border_current=float(i_total),
+                     cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
+                     triangles=n_tri, max_conservation_error=cisp.max_conservation_error, timings=timings)
+
+
+def spin_galvanic(site_density: float, sites: int, seed: int | None = 0, tau_s: Sequence[float] = (0.0,),
+                  hop_cutoff: float = 1.5) -> SGEResult:
+    """Sample → network → :func:`spin_galvanic_network` (parameters as :func:`numerics.simulate.simulate`)."""
+    density, n_sites, taus, cutoff = validate_parameters(site_density, sites, tau_s, hop_cutoff)
+    t = time.perf_counter()
+    network = build_network(random_sample(density, n_sites, seed), hop_cutoff=cutoff)
+    t_net = time.perf_counter() - t
+    res = spin_galvanic_network(network, taus)
+    res.seed = seed
+    res.timings = {"network": t_net, **res.timings}
+    return res
