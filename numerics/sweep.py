@@ -22,8 +22,8 @@ import numpy as np
 
 from .store import DIAGNOSTICS, RunRecord, SweepStore, open_sweep
 
-__all__ = ["parse_grid", "GridError", "run_sweep", "sweep_report", "summarize", "SweepIncomplete", "run_one",
-           "DEFAULT_RETRIES"]
+__all__ = ["parse_grid", "parse_seeds", "GridError", "run_sweep", "sweep_report", "summarize", "SweepIncomplete",
+           "run_one", "worker_threads", "DEFAULT_RETRIES"]
 
 DEFAULT_RETRIES = 2
 _SIG_DIGITS = 12  # grid values are rounded to 12 significant digits so that spellings compare equal
@@ -145,10 +145,12 @@ def run_one(site_density: float, seed: int, sites: int, tau_s: Sequence[float], 
     from .simulate import ParameterError, simulate
 
     start = time.perf_counter()
+    kwargs = _thread_limit()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            r = simulate(site_density, sites, seed=int(seed), tau_s=tau_s, hop_cutoff=hop_cutoff, keep_fields=False)
+            r = simulate(site_density, sites, seed=int(seed), tau_s=tau_s, hop_cutoff=hop_cutoff, keep_fields=False,
+                         **kwargs)
     except (NotPercolatingError, ConservationError, ParameterError) as exc:
         return {"site_density": site_density, "seed": int(seed), "error": f"{type(exc).__name__}: {exc}",
                 "seconds": time.perf_counter() - start}
@@ -158,6 +160,47 @@ def run_one(site_density: float, seed: int, sites: int, tau_s: Sequence[float], 
                             "max_balance_error": float(r.max_balance_error), "cluster_sites": int(r.cluster_sites),
                             "bonds": int(r.bonds), "triangles": int(r.triangles), "seconds": float(r.seconds)},
             "error": None}
+
+
+def worker_threads() -> int:
+    """Threads one run may use on this worker: ``NUMBA_NUM_THREADS`` (1 on the embedded cluster)."""
+    try:
+        return max(1, int(os.environ.get("NUMBA_NUM_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
+def _thread_limit() -> dict:
+    """Keep a run inside the worker's share of the cores.
+
+    ``numerics.laplacian.solve_shifted`` runs the τ_s shifts in a pool of ``os.cpu_count()`` threads
+    unless told otherwise, which oversubscribes a node running one worker per core (and multiplies
+    its lane memory).  ``simulate`` has no ``threads`` argument yet, so inside a dask worker process
+    (only there) the default of ``solve_shifted``'s ``threads`` is set to :func:`worker_threads`.
+    When ``simulate`` grows a ``threads`` argument it is passed instead.
+    """
+    import inspect
+
+    from . import laplacian
+    from .simulate import simulate
+
+    threads = worker_threads()
+    if "threads" in inspect.signature(simulate).parameters:
+        return {"threads": threads}
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return {}  # not on a dask worker: leave the caller's process alone
+    fn = laplacian.solve_shifted
+    params = [p for p in inspect.signature(fn).parameters.values() if p.default is not inspect.Parameter.empty]
+    names = [p.name for p in params]
+    if "threads" in names and fn.__defaults__ is not None and len(fn.__defaults__) == len(names):
+        defaults = list(fn.__defaults__)
+        defaults[names.index("threads")] = threads
+        fn.__defaults__ = tuple(defaults)
+    return {}
 
 
 def _record(result: dict, n_tau: int) -> RunRecord:
