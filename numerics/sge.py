@@ -39,6 +39,13 @@ border current of the unit-voltage Kirchhoff problem (g = e^{−2R}); the CISP f
 
 Cross-check (network reciprocity, not the primary route): ``I_SC = Σ_b e_b I_b`` with I_b the
 bond currents of the unit-voltage CISP Kirchhoff problem.
+
+Measured (N = 2e4, seeds 0–2, n_s a_b² = 0.002–0.1, unit [001] β): |f_SGE/f − 1| ≤ 1.2e-12 for
+τ_s ≤ 1e6 τ0, ≤ 3e-10 for τ_s ≤ 1e10, ≤ 3e-8 for τ_s ≤ 1e12.  At larger τ_s, f = f_dr + f_diff is a
+cancellation (f/f_dr ~ 3e-9 at n_s = 0.1, τ_s = 1e14) in *both* computations and the ratio is only
+determined to ~1e-15 f_dr/|f| (2.9e-6 there; the reciprocity cross-check differs by the same
+amount).  At τ_s = ∞ both f vanish identically (gauge identity: S^z = 2ν s_y y cancels the direct
+route) and the ratio is undefined.
 """
 
 from __future__ import annotations
@@ -94,7 +101,6 @@ def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
                     w = a1
                     if w > v:
                         n_tri += 1
-                        tri = (u, v, w)
                         edges = (eid[pu], eid[p1], eid[p2])  # (u,v), (u,w), (v,w)
                         for t in range(6):
                             if t == 0:
@@ -125,7 +131,6 @@ def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
                             else:                        # (i, j) = (b, a): from a into b
                                 direct[e] -= lam_y
                                 coef_a[e] += lam_z
-                        _ = tri
                     p1 += 1
                     p2 += 1
     return n_tri
