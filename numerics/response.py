@@ -81,8 +81,12 @@ class SpinResponse:
     source: np.ndarray
 
 
-def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s) -> SpinResponse:
-    """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc)."""
+def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
+                  threads: int | None = None) -> SpinResponse:
+    """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc).
+
+    ``threads`` is passed to :func:`numerics.laplacian.solve_shifted` (default: all cores).
+    """
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     shifts = np.where(np.isinf(taus), 0.0, shifts_of(taus))
@@ -103,7 +107,7 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s) -
         axis_out = np.zeros(3)
     else:
         gamma = sums.source_site @ axis
-        solution = solve_shifted(network, gamma, shifts)
+        solution = solve_shifted(network, gamma, shifts, threads=threads)
         spin, diffs = solution.spin, solution.bond_difference
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis

@@ -126,7 +126,8 @@ def validate_parameters(site_density, sites, tau_s: Sequence[float], hop_cutoff)
 
 def simulate(site_density: float, sites: int, seed: int | None = 0, tau_s: Sequence[float] = (0.0,),
              hop_cutoff: float = 1.5, electrode_width: float | None = None,
-             progress: Callable[[str], None] | None = None, keep_fields: bool = True) -> SimulationResult:
+             progress: Callable[[str], None] | None = None, keep_fields: bool = True,
+             threads: int | None = None) -> SimulationResult:
     """Simulate f(n_s, τ_s) on one random sample, Eq. (13) via (S40)–(S45).
 
     Parameters
@@ -145,6 +146,8 @@ def simulate(site_density: float, sites: int, seed: int | None = 0, tau_s: Seque
         Width of the electrode strips in a_b (default l_c).
     progress : callable, optional
         Called with a short message at each stage.
+    threads : int, optional
+        Threads for the τ_s solves (default: all cores; use 1 inside one-process-per-core workers).
 
     Returns
     -------
@@ -159,14 +162,15 @@ def simulate(site_density: float, sites: int, seed: int | None = 0, tau_s: Seque
     timings["network"] = time.perf_counter() - t0
     say(f"network: {network.positions.shape[0]} cluster sites, {network.bonds.shape[0]} bonds "
         f"(L = {network.side:.1f} a_b, l_c = {critical_length(density):.2f} a_b) in {timings['network']:.1f} s")
-    result = simulate_network(network, taus, progress=say, keep_fields=keep_fields)
+    result = simulate_network(network, taus, progress=say, keep_fields=keep_fields, threads=threads)
     result.timings = {**timings, **result.timings}
     result.seed = seed
     return result
 
 
 def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_001,
-                     progress: Callable[[str], None] | None = None, keep_fields: bool = True) -> SimulationResult:
+                     progress: Callable[[str], None] | None = None, keep_fields: bool = True,
+                     threads: int | None = None) -> SimulationResult:
     """Run (S42)–(S45) on a given network (e.g. the 3-site triangle of (S46)).
 
     ``network.side`` is the sample length L and ``network.sites`` the N of (S42), (S45).
@@ -180,7 +184,7 @@ def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_00
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")
     t = time.perf_counter()
-    response = spin_response(network, kirchhoff, beta, taus)
+    response = spin_response(network, kirchhoff, beta, taus, threads=threads)
     timings["spin_response"] = time.perf_counter() - t
     i_total = kirchhoff.total_current
     norm = _TR_B2 * _B_XY  # Tr β² β_xy of the unit [001] model: s_y = Tr β² β_xy f  (Eq. 13)

@@ -171,36 +171,12 @@ def worker_threads() -> int:
 
 
 def _thread_limit() -> dict:
-    """Keep a run inside the worker's share of the cores.
+    """Keep a run inside the worker's share of the cores: ``simulate(threads=worker_threads())``.
 
-    ``numerics.laplacian.solve_shifted`` runs the τ_s shifts in a pool of ``os.cpu_count()`` threads
-    unless told otherwise, which oversubscribes a node running one worker per core (and multiplies
-    its lane memory).  ``simulate`` has no ``threads`` argument yet, so inside a dask worker process
-    (only there) the default of ``solve_shifted``'s ``threads`` is set to :func:`worker_threads`.
-    When ``simulate`` grows a ``threads`` argument it is passed instead.
+    ``numerics.laplacian.solve_shifted`` otherwise runs the τ_s shifts in ``os.cpu_count()``
+    threads, which oversubscribes a node running one worker per core (and multiplies its memory).
     """
-    import inspect
-
-    from . import laplacian
-    from .simulate import simulate
-
-    threads = worker_threads()
-    if "threads" in inspect.signature(simulate).parameters:
-        return {"threads": threads}
-    try:
-        from distributed import get_worker
-
-        get_worker()
-    except (ImportError, ValueError):
-        return {}  # not on a dask worker: leave the caller's process alone
-    fn = laplacian.solve_shifted
-    params = [p for p in inspect.signature(fn).parameters.values() if p.default is not inspect.Parameter.empty]
-    names = [p.name for p in params]
-    if "threads" in names and fn.__defaults__ is not None and len(fn.__defaults__) == len(names):
-        defaults = list(fn.__defaults__)
-        defaults[names.index("threads")] = threads
-        fn.__defaults__ = tuple(defaults)
-    return {}
+    return {"threads": worker_threads()}
 
 
 def _record(result: dict, n_tau: int) -> RunRecord:
