@@ -58,6 +58,14 @@ def _parameters(args):
             raise UsageError(f"{option} must be positive, got {text!r}")
         values[fieldname] = value
     beta = np.array([[0.0, values.pop("beta_xy")], [values.pop("beta_yx"), 0.0], [0.0, 0.0]])
+    if args.beta is not None:  # a full matrix overrides --beta-xy/--beta-yx
+        from numerics.spin_orbit import parse_beta_numeric
+
+        try:
+            unit = parse_quantity(args.beta_unit, "beta", "--beta-unit")
+            beta = parse_beta_numeric(args.beta) * unit
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     try:
         return Parameters(beta=beta, **values)
     except ValueError as exc:  # pragma: no cover - the checks above catch these first
@@ -133,10 +141,12 @@ def _print_text(r: dict, simulation) -> None:
         f"  Tr beta^2            = {r['trace_beta2']:.4g} J^2 m^2  (= 2 b_xy b_yx)",
         f"  f(n_s, tau_s)        = {r['f']:.4g},  f(n_s, 0) = {r['f0']:.4g}   [{f_note}]",
         f"  s (CISP, E || x)     = {r['s']:.4g}   s = {[float(f'{v:.4g}') for v in r['s_vector']]}",
-        f"  sigma_CISP[y,x]      = {r['sigma_cisp'][1][0]:.4g} m/V",
+        f"  sigma_CISP (m/V)     = {[[float(f'{v:.4g}') for v in row] for row in r['sigma_cisp']]}  (rows s_x,s_y,s_z)",
         f"  sigma_SGE[x,y]       = {r['sigma_sge'][0][1]:.4g} A/m  (T = {r['temperature']:g} K)",
-        f"  sigma_SHE[y,x]       = {r['sigma_she'][1][0]:.4g} 1/(V s)",
-        f"  drift spin current   = {r['drift_spin_current'][1]:.4g} 1/(m s)  (y component, f(n_s, 0))",
+        (f"  sigma_SHE[y,x]       = {r['sigma_she'][1][0]:.4g} 1/(V s)" if r["sigma_she"] is not None else
+         "  sigma_SHE            = (Eq. 15 is for the [001] form; use `hopspin simulate --beta`)"),
+        (f"  drift spin current   = {r['drift_spin_current'][1]:.4g} 1/(m s)  (y component, f(n_s, 0))"
+         if r["drift_spin_current"] is not None else "  drift spin current   = (Eq. 16: [001] form only)"),
         "  factors of s: " + ", ".join(f"{k} = {v:.3g}" for k, v in fz.items() if k != "product"),
         f"  crossover (S28)-(S30): phi = {cr['phi']:.3g}, tau_DP = {cr['tau_DP']:.3g} s, "
         f"k_dr a_b = {cr['k_dr_a_b']:.3g} (rho = {cr['resistivity']:.3g} Ohm)  ->  s = {cr['s']:.3g}",
@@ -152,6 +162,11 @@ def register(sub) -> None:
                                    "paper's typical parameters, T = 4 K.")
     for option, (fieldname, dim, default) in _OPTIONS.items():
         p.add_argument(option, default=default, metavar="QTY", help=f"default {default!r}")
+    p.add_argument("--beta", metavar="MATRIX", default=None,
+                   help="full spin-orbit matrix (2x2 or 3x2 nested list, rows spin x, y[, z], columns k_x, k_y) "
+                        "in units of --beta-unit; overrides --beta-xy/--beta-yx")
+    p.add_argument("--beta-unit", default="1 meV*angstrom", metavar="QTY",
+                   help="unit of the --beta entries (default '1 meV*angstrom')")
     p.add_argument("--f", type=float, default=None, metavar="VALUE",
                    help="f(n_s, tau_s) of Eq. (13) (default: from a small simulation)")
     p.add_argument("--f0", type=float, default=None, metavar="VALUE",

@@ -16,7 +16,8 @@ Conventions
   README "General spin-orbit matrix β" (``Tr β² ẑ → −2c``), which reduces to ``2 β_xy β_yx`` for the
   [001] form.  f was computed for the [001] form only, so Eqs. (13)–(16) are applied only to a β
   of that form (``β_xx = β_yy = 0``, zero z row; Rashba + Dresselhaus in x ∥ [1-10] axes):
-  other β raise ``ValueError`` — for them c has in-plane parts and f was never computed.
+  for other β the CISP and SGE tensors use the derived general structure ``−2 [c]_× β R₉₀`` (which
+  equals ``Tr β² βᵀ`` for [001]) with the same isotropic f; (15), (16) stay [001]-only.
 * ``βᵀ`` of Eq. (13) is the transpose of the 2×2 block, embedded in a 3×2 (spin × field) tensor
   with a zero z row: ``s_y = τ_s Tr β² β_xy P f E_x``, ``s_x = τ_s Tr β² β_yx P f E_y``.
 * SGE (14): ``j = σ_SGE s`` maps spin (3) to current (2), so σ_SGE is 2×3.  Onsager reciprocity
@@ -75,7 +76,7 @@ from scipy import constants as C
 
 __all__ = [
     "Parameters", "CRITICAL_LENGTH_COEFFICIENT", "CUTOFF_DENSITY_MAX", "SI_UNITS",
-    "site_density_ab2", "critical_length", "resistivity", "P", "trace_beta2", "is_001_form",
+    "site_density_ab2", "critical_length", "resistivity", "P", "trace_beta2", "is_001_form", "cisp_structure",
     "sigma_cisp", "spin_polarization", "sigma_sge", "sigma_she", "drift_spin_current",
     "kkm_spin_polarization", "crossover_estimate", "factors", "simulated_f", "estimate",
 ]
@@ -214,8 +215,12 @@ class Parameters:
             messages.append(f"n = {self.n:.3g} m^-2 is not << n_s = {self.n_s:.3g} m^-2 (n/n_s = "
                             f"{self.n / self.n_s:.3g} > 0.1): the theory assumes sparsely occupied sites")
         if not is_001_form(self.beta):
-            messages.append("beta is not of the [001] form [[0, b_xy], [b_yx, 0], [0, 0]]: f and Eqs. "
-                            "(13)-(16) are available only for that form")
+            messages.append("beta is not of the [001] form: CISP and SGE use the general structure "
+                            "-2[c]x beta R90 with the isotropic f (derivations/d08); the spin-Hall formulas "
+                            "(15), (16) are given for the [001] form only (use `hopspin simulate --beta`)")
+            if not np.any(np.cross(self.beta[:, 0], self.beta[:, 1])):
+                messages.append("c = (beta e_x) x (beta e_y) = 0 (all spin-rotation axes parallel): every "
+                                "effect vanishes")
         elif trace_beta2(self.beta) == 0:
             messages.append("Tr beta^2 = 2 b_xy b_yx = 0 (e.g. Rashba = Dresselhaus): every effect vanishes")
         for msg in messages:
@@ -338,27 +343,39 @@ def _field_vector(params: Parameters) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- Eqs. (10), (13)-(16)
 
+def cisp_structure(beta) -> np.ndarray:
+    """``−2 [c]_× β R₉₀`` (3×2, J³ m³): the β dependence of the CISP tensor for any linear β.
+
+    ``c = (βê_x) × (βê_y)``, ``R₉₀ = [[0, −1], [1, 0]]``; equals ``Tr(β²) βᵀ`` (with a zero z row)
+    for the [001] form, Eq. (13).  Derived in ``derivations/d08_general_beta_response.py`` and
+    checked on simulated samples by ``numerics.tensor`` (``tests/test_tensor.py``).
+    """
+    b = np.asarray(beta, dtype=np.float64).reshape(3, 2)
+    c = np.cross(b[:, 0], b[:, 1])
+    cols = b @ np.array([[0.0, -1.0], [1.0, 0.0]])
+    return -2.0 * np.column_stack([np.cross(c, cols[:, 0]), np.cross(c, cols[:, 1])])
+
+
 def sigma_cisp(params: Parameters, f: float) -> np.ndarray:
-    """CISP susceptibility, Eq. (13): σ_CISP = τ_s Tr(β²) βᵀ P f(n_s, τ_s).
+    """CISP susceptibility, Eq. (13): σ_CISP = τ_s Tr(β²) βᵀ P f(n_s, τ_s), for any linear β.
+
+    For a general 3×2 β the factor ``Tr(β²) βᵀ`` is replaced by :func:`cisp_structure`
+    ``−2 [c]_× β R₉₀`` (identical for the [001] form); f is the isotropic-sample function of the
+    [001] simulation, which the general structure carries over unchanged.
 
     Parameters
     ----------
     params : Parameters
-        β must be of the [001] form (``ValueError`` otherwise).
     f : float
         f(n_s, τ_s) at τ_s/τ0 = params.tau_s/params.tau0.
 
     Returns
     -------
     ndarray, (3, 2)
-        σ[μ, ν] with s_μ = σ[μ, ν] E_ν, in m/V: the transposed 2×2 block ``[[0, β_yx], [β_xy, 0]]``
-        times ``τ_s Tr β² P f``, and a zero z row.
+        σ[μ, ν] with s_μ = σ[μ, ν] E_ν, in m/V; for [001] the transposed 2×2 block
+        ``[[0, β_yx], [β_xy, 0]]`` times ``τ_s Tr β² P f`` and a zero z row.
     """
-    _require_001(params, "Eq. (13)")
-    block = params.beta[:2, :2].T
-    out = np.zeros((3, 2))
-    out[:2] = params.tau_s * trace_beta2(params.beta) * P(params) * float(f) * block
-    return out
+    return params.tau_s * P(params) * float(f) * cisp_structure(params.beta)
 
 
 def spin_polarization(params: Parameters, f: float) -> tuple[np.ndarray, float]:
@@ -580,13 +597,14 @@ def estimate(params: Parameters, f: float | None = None, f0: float | None = None
         raise ValueError(f"f must be a finite number, got f = {f}, f0 = {f0}")
     s_vec, s = spin_polarization(params, f)
     cross = crossover_estimate(params, crossover_resistivity)
+    she = is_001_form(params.beta)  # (15), (16) as printed are for the [001] form
     return {
         "s": s, "s_vector": s_vec.tolist(),
         "sigma_cisp": sigma_cisp(params, f).tolist(),
         "sigma_sge": sigma_sge(params, f).tolist(),
-        "sigma_she": sigma_she(params, f).tolist(),
-        "spin_current": (sigma_she(params, f) @ _field_vector(params)).tolist(),
-        "drift_spin_current": drift_spin_current(params, f0).tolist(),
+        "sigma_she": sigma_she(params, f).tolist() if she else None,
+        "spin_current": (sigma_she(params, f) @ _field_vector(params)).tolist() if she else None,
+        "drift_spin_current": drift_spin_current(params, f0).tolist() if she else None,
         "f": f, "f0": f0, "f_source": source,
         "site_density_ab2": site_density_ab2(params),
         "l_c": critical_length(params), "l_c_over_a_b": critical_length(params) / params.a_b,

@@ -193,13 +193,23 @@ def test_bad_parameters_raise_naming_them(name, value):
         Parameters.typical(**{name: value})
 
 
-def test_non_001_beta_is_refused():
-    b = np.array([[1.0, 0.0], [0.0, -1.0], [0.0, 0.0]]) * MEV_A  # Dresselhaus in cubic axes
-    p = Parameters.typical(beta=b, n_s=1e14, n=5e12)
+def test_general_beta_is_rotation_covariant():
+    """Dresselhaus in cubic axes is the [001] form rotated by 45°: σ' = R σ Rᵀ (spin and field rotate
+    together); the spin-Hall formulas (15), (16) stay [001]-only and are refused."""
+    c, s_ = np.cos(np.pi / 4), np.sin(np.pi / 4)
+    rot2 = np.array([[c, -s_], [s_, c]])
+    rot3 = np.eye(3)
+    rot3[:2, :2] = rot2
+    b001 = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]]) * MEV_A
+    b_cubic = rot3 @ b001 @ rot2.T                   # = diag-like Dresselhaus in [100]/[010] axes
+    p001 = Parameters.typical(beta=b001, n_s=1e14, n=5e12)
+    pcub = Parameters.typical(beta=b_cubic, n_s=1e14, n=5e12)
+    np.testing.assert_allclose(est.sigma_cisp(pcub, 1.0), rot3 @ est.sigma_cisp(p001, 1.0) @ rot2.T,
+                               rtol=1e-12, atol=1e-12 * np.abs(est.sigma_cisp(p001, 1.0)).max())
     with pytest.raises(ValueError, match="beta.*\\[001\\]"):
-        est.sigma_cisp(p, 1.0)
+        est.sigma_she(pcub, 1.0)
     with pytest.warns(RuntimeWarning, match="not of the \\[001\\] form"):
-        p.validate()
+        pcub.validate()
 
 
 # ----------------------------------------------------------------------------- simulation and CLI
@@ -267,3 +277,38 @@ def test_cli_requires_f_when_simulation_impossible(capsys):
     with pytest.raises(UsageError, match="pass --f"):
         args.func(args)
     assert "not the hopping regime" in capsys.readouterr().err
+
+
+def test_general_beta_cisp_structure_matches_simulated_tensor():
+    """sigma_cisp for a [110] well has the structure the simulation finds (numerics.tensor)."""
+    import numpy as np
+    from numerics.estimates import Parameters, cisp_structure, sigma_cisp
+    from numerics.spin_orbit import grown_110, rashba_dresselhaus
+    from numerics.tensor import predicted_tensor
+    rd = rashba_dresselhaus(0.3, 1.1)
+    tr_b2 = 2 * rd[0, 1] * rd[1, 0]
+    expected = np.zeros((3, 2))
+    expected[:2] = tr_b2 * rd[:2].T
+    assert np.allclose(cisp_structure(rd), expected)                 # [001]: Tr β² βᵀ
+    b110 = grown_110(1.0, 0.5)
+    assert np.allclose(cisp_structure(b110), predicted_tensor(b110, 1.0))
+    p = Parameters.typical(beta=b110 * 1.602e-23 * 1e-10 * 10)      # entries ×10 meV·Å
+    sig = sigma_cisp(p, 1.0)
+    assert sig[2, 0] != 0 and sig[2, 1] == 0                         # out-of-plane CISP for E ∥ x
+
+
+def test_estimate_cli_accepts_full_beta(capsys):
+    import argparse
+    import json
+    import warnings
+
+    from hopspin.estimate_cli import register
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    args = parser.parse_args(["estimate", "--f", "1", "--beta", "[[0, 5], [-5, 0], [10, 0]]", "--json"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert args.func(args) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["sigma_she"] is None and rec["sigma_cisp"][2][0] != 0
