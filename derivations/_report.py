@@ -210,3 +210,10 @@ class Report:
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def run_as_script(derive) -> int:
+    """``python -m derivations.dNN_name``: print the report; exit 0 only if every verified step holds."""
+    rep = derive()
+    print(rep.to_text())
+    return 0 if rep.all_verified else 1

@@ -21,7 +21,7 @@ from theory import models
 from theory.pauli import IDENTITY, graded_product, sigma_dot, su2_hopping, su2_hopping_graded
 
 from ._common import MODEL_001, MODEL_GENERIC, beta_r
-from ._report import Report, Shown, is_zero
+from ._report import Report, Shown, is_zero, run_as_script
 
 NAME = "hopping_matrix"
 TITLE = "Spin-dependent hopping matrix and the Berry phase of a triad"
@@ -188,11 +188,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

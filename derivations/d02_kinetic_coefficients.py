@@ -29,7 +29,7 @@ from theory import models
 from theory.checks import general_beta_formulas
 
 from ._common import MODEL_001, MODEL_GENERIC, beta_r, coefficients, coefficients_by_order
-from ._report import Report, Shown, all_zero, is_zero, vec, z_cross
+from ._report import Report, Shown, all_zero, is_zero, run_as_script, vec, z_cross
 
 NAME = "kinetic_coefficients"
 TITLE = "Kinetic coefficients of a triad: from the traces to Eqs. (9), for any β"
@@ -188,11 +188,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

@@ -18,7 +18,7 @@ from theory import coefficients as co
 from theory.pauli import IDENTITY, SIGMA, sigma_dot, trace
 
 from ._common import MODEL_GENERIC, coefficients
-from ._report import Report, all_zero, is_zero
+from ._report import Report, all_zero, is_zero, run_as_script
 
 NAME = "relations"
 TITLE = "Relations between the kinetic coefficients: Eq. (7) and (S14), exactly"
@@ -90,11 +90,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

@@ -19,7 +19,7 @@ import sympy as sp
 from theory import coefficients as co
 
 from ._common import BXY, BYX, MODEL_001, MODEL_GENERIC, beta_r, coefficients, coefficients_by_order, cross_z
-from ._report import Report, all_zero, is_zero, vec, z_cross
+from ._report import Report, all_zero, is_zero, run_as_script, vec, z_cross
 
 NAME = "equilibrium"
 TITLE = "Phonon factor, equilibrium and linear response: from (S21) to the weights of (S42), (S44)"
@@ -161,11 +161,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

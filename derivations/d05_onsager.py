@@ -13,7 +13,7 @@ import sympy as sp
 
 from theory import onsager as ons
 
-from ._report import Report, is_zero
+from ._report import Report, is_zero, run_as_script
 
 NAME = "onsager"
 TITLE = "Onsager relation between spin-galvanic effect and current-induced spin polarization"
@@ -82,11 +82,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

@@ -16,7 +16,7 @@ from theory.triangle import a as SIDE
 from theory.triangle import s46_closed_form, solve_triangle
 from theory.triangle import tau_s as TAU_S
 
-from ._report import Report, is_zero
+from ._report import Report, is_zero, run_as_script
 
 NAME = "triangle"
 TITLE = "The elementary equilateral triangle: f_dr and f_diff of (S46)"
@@ -109,11 +109,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

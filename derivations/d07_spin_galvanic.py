@@ -28,7 +28,7 @@ from theory.triangle import a as SIDE
 from theory.triangle import s46_closed_form
 from theory.triangle import tau_s as TAU_S
 
-from ._report import Report, all_zero, is_zero
+from ._report import Report, all_zero, is_zero, run_as_script
 
 NAME = "spin_galvanic"
 TITLE = "The spin-galvanic current from (5a), (5b) and the Onsager relation checked microscopically"
@@ -209,11 +209,5 @@ def derive() -> Report:
     return rep
 
 
-def main() -> int:  # pragma: no cover - thin CLI wrapper
-    rep = derive()
-    print(rep.to_text())
-    return 0 if rep.all_verified else 1
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_as_script(derive))

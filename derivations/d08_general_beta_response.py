@@ -21,7 +21,7 @@ import sympy as sp
 from theory import coefficients as co
 from theory import models
 
-from ._report import Report, is_zero
+from ._report import Report, is_zero, run_as_script
 
 NAME = "general_beta_response"
 TITLE = "CISP tensor for a general linear spin-orbit Hamiltonian"
@@ -86,4 +86,4 @@ def derive() -> Report:
 
 
 if __name__ == "__main__":
-    print(derive().to_text())
+    raise SystemExit(run_as_script(derive))

@@ -57,6 +57,9 @@ def _cmd_simulate(args) -> int:
         except ConservationError as exc:
             print(f"hopspin: error: current conservation violated: {exc}", file=sys.stderr)
             return 1
+        except MemoryError as exc:
+            print(f"hopspin: error: not enough memory for N = {args.sites}: {exc}", file=sys.stderr)
+            return 1
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         results.append(result)

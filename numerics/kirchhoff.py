@@ -55,32 +55,45 @@ def conservation_error(network: Network, bond_current: np.ndarray, total_current
     return max(node, abs(i_in - i_out), abs(i_in - total_current)) / total_current
 
 
+def electrode_plan(network: Network, g: np.ndarray):
+    """Elimination plan of the Kirchhoff problem with each electrode strip merged into one node.
+
+    Interior sites keep their order (the METIS order shared with ``solve_shifted``); the source
+    and drain strips become the terminals S = n_int and D = n_int + 1, eliminated last.
+
+    Returns
+    -------
+    node : (M,) node of each cluster site;  u, v : (B,) nodes of each bond's ends;
+    live : (B,) bonds joining two different nodes (a bond inside one strip carries nothing);
+    plan : :class:`numerics.laplacian.EliminationPlan` of the live bonds
+    """
+    el = np.asarray(network.electrode)
+    interior = np.flatnonzero(el == 0)
+    n_int = interior.size
+    node = np.empty(el.shape[0], np.int64)
+    node[interior] = np.arange(n_int)
+    node[el == SOURCE] = n_int
+    node[el == DRAIN] = n_int + 1
+    u, v = node[network.bonds[:, 0]], node[network.bonds[:, 1]]
+    live = u != v
+    coords = np.zeros((n_int + 2, 2))
+    coords[:n_int] = network.positions[interior]
+    full = network_order(network)  # shared with solve_shifted on the same network
+    inner_order = node[full[el[full] == 0]]
+    plan = plan_elimination(n_int + 2, u[live], v[live], g[live], coords, terminals=(n_int, n_int + 1),
+                            cutoff=network.cutoff_length, inner_order=inner_order)
+    return node, u, v, live, plan
+
+
 def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolution:
     """Bond currents of ``network`` with the source strip at potential 1 and the drain at 0.
 
     Raises :class:`ConservationError` if ``max_conservation_error > tolerance``.
     """
     t0 = time.perf_counter()
-    M = network.positions.shape[0]
-    el = np.asarray(network.electrode)
-    bonds = network.bonds
     check_memory(network, 0)
     g = np.exp(-2.0 * network.lengths)
-    interior = np.flatnonzero(el == 0)
-    n_int = interior.size
-    S, D = n_int, n_int + 1
-    node = np.empty(M, np.int64)
-    node[interior] = np.arange(n_int)
-    node[el == SOURCE] = S
-    node[el == DRAIN] = D
-    u, v = node[bonds[:, 0]], node[bonds[:, 1]]
-    live = u != v  # bonds inside one electrode strip carry no current
-    coords = np.zeros((n_int + 2, 2))
-    coords[:n_int] = network.positions[interior]
-    full = network_order(network)  # shared with solve_shifted on the same network
-    inner_order = node[full[el[full] == 0]]
-    plan = plan_elimination(n_int + 2, u[live], v[live], g[live], coords, terminals=(S, D),
-                            cutoff=network.cutoff_length, inner_order=inner_order)
+    node, u, v, live, plan = electrode_plan(network, g)
     n = plan.n
     n_elim = n - 2
     vals = plan.vals0.copy()
@@ -109,7 +122,7 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
     key_plan = plan.edge_u * (n + 1) + plan.edge_v
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     srt = np.argsort(key_plan)
-    current = np.zeros(bonds.shape[0])
+    current = np.zeros(network.bonds.shape[0])
     lv = np.flatnonzero(live)
     loc = srt[np.searchsorted(key_plan[srt], lo[lv] * (n + 1) + hi[lv])]
     share = g[lv] / plan.edge_g[loc] * flow[loc]  # flow from hi into lo (reduced nodes)

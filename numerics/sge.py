@@ -59,9 +59,9 @@ import numpy as np
 from numba import njit
 
 from ._generated import triad_spin_generation
-from .kirchhoff import solve_kirchhoff
+from .kirchhoff import electrode_plan, solve_kirchhoff
 from .laplacian import _factor, _forward, _place, _potentials, network_order, plan_elimination
-from .network import DRAIN, SOURCE, Network, build_network
+from .network import Network, build_network
 from .sample import random_sample
 from .simulate import UNIT_BETA_001, simulate_network, validate_parameters
 from .triads import _csr
@@ -234,25 +234,8 @@ def short_circuit_current(network: Network, emf: np.ndarray) -> np.ndarray:
     order of :func:`numerics.kirchhoff.solve_kirchhoff`.  Returns (K,).
     """
     emf = np.atleast_2d(np.asarray(emf, dtype=np.float64))
-    M = network.positions.shape[0]
-    el = np.asarray(network.electrode)
-    bonds = network.bonds
     g = np.exp(-2.0 * network.lengths)
-    interior = np.flatnonzero(el == 0)
-    n_int = interior.size
-    S, D = n_int, n_int + 1
-    node = np.empty(M, np.int64)
-    node[interior] = np.arange(n_int)
-    node[el == SOURCE] = S
-    node[el == DRAIN] = D
-    u, v = node[bonds[:, 0]], node[bonds[:, 1]]
-    live = u != v  # a source inside one equipotential strip drives nothing
-    coords = np.zeros((n_int + 2, 2))
-    coords[:n_int] = network.positions[interior]
-    full = network_order(network)
-    inner_order = node[full[el[full] == 0]]
-    plan = plan_elimination(n_int + 2, u[live], v[live], g[live], coords, terminals=(S, D),
-                            cutoff=network.cutoff_length, inner_order=inner_order)
+    _, u, v, live, plan = electrode_plan(network, g)  # a source inside one equipotential strip drives nothing
     n = plan.n
     vals = plan.vals0.copy()
     C = _factor(plan.ptr, plan.idx, vals, np.zeros(n), n - 2)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .store import DIAGNOSTICS, RunRecord, SweepStore, open_sweep
+from .store import RunRecord, SweepStore, open_sweep
 
 __all__ = ["parse_grid", "parse_seeds", "GridError", "run_sweep", "sweep_report", "summarize", "SweepIncomplete",
            "run_one", "worker_threads", "DEFAULT_RETRIES"]
