@@ -10,6 +10,7 @@ the triangle (S46) through the network pipeline.  Writes ``report.md``, a standa
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -168,16 +169,20 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     # 3. f versus n_s --------------------------------------------------------------------
     n_sweep = cfg.sweep_sites
     say(f"[3/5] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
+    # the sweep machinery of `hopspin sweep`: (n_s, seed) runs on a local dask cluster, resumable store
+    from numerics.sweep import run_sweep
+    store = out / "f_vs_density.nc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ds = run_sweep(list(cfg.densities), cfg.seeds, n_sweep, list(cfg.sweep_tau_s), store,
+                       workers=min(2, os.cpu_count() or 1), progress=False)
     rows, table = [], {}
     for density in cfg.densities:
-        vals = []
-        for seed in range(cfg.seeds):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                r = simulate(density, n_sweep, seed=seed, tau_s=cfg.sweep_tau_s, keep_fields=False)
-            vals.append(r.f)
-            rows += [[density, seed, t, r.f_dr, fv] for t, fv in zip(r.tau_s, r.f)]
-        table[density] = np.array(vals)
+        sel = ds.sel(site_density=density, method="nearest")
+        table[density] = np.asarray(sel["f"].values, dtype=float)          # (seed, tau_s)
+        for k, seed in enumerate(sel["seed"].values):
+            rows += [[density, int(seed), t, float(sel["f_dr"].values[k]), fv]
+                     for t, fv in zip(cfg.sweep_tau_s, table[density][k])]
         say(f"      n_s a_b^2 = {density}: f(0) = {table[density][:, 0].mean():.4f}")
     write_csv(out / "f_vs_density.csv", ["site_density_ab2", "seed", "tau_s_over_tau0", "f_dr", "f"], rows)
     dens = np.array(cfg.densities)
