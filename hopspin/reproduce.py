@@ -231,9 +231,11 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     rep.heading("Paper vs this run")
     rep.table(["claim", "paper", "this run", "verdict"], verdicts)
     rep.paragraph("Note on f(n_s, 0): (S42) as printed is verified exactly against (S46) (same counting, "
-                  "L = triangle height). With it, f_dr ≈ 2 at n_s a_b² = 0.01. The paper's ≈ 1.0 would follow if the "
-                  "denominator summed the current over both borders (the paper says one border), i.e. the printed "
-                  "normalisation and the paper's numerics differ by a factor 2; this run keeps the printed formula.")
+                  "L = triangle height), and independently (S27) + (S40) + Eq. (13) with the printed P imply (S42) "
+                  "with the current through one border (derivations/normalisation.md). With it, f_dr ≈ 2 at "
+                  "n_s a_b² = 0.01. The paper's ≈ 1.0 would follow if the denominator summed the current over both "
+                  "borders, i.e. the paper's numerics and its printed formulas differ by a factor 2; this run keeps "
+                  "the printed formulas. The paper's s ~ 3×10⁻⁵ uses f ≈ 1 and would double with f ≈ 2.")
     elapsed = time.perf_counter() - started
     rep.paragraph(f"Total run time {elapsed:.0f} s.")
     write_csv(out / "paper_vs_run.csv", ["claim", "paper", "this_run", "verdict"], verdicts)
