@@ -366,3 +366,57 @@ def test_estimate_memory_and_early_error(monkeypatch):
         solve_kirchhoff(net)
     with pytest.raises(MemoryError, match="estimated memory"):
         solve_shifted(net, np.ones(net.positions.shape[0]), np.array([1.0]))
+
+
+def test_supernodal_kernels_agree_with_per_pivot():
+    """numerics._elimination_supernodal (experimental, not used by solve_shifted yet) gives
+    the per-pivot results to rounding; its lanes do not depend on their neighbours."""
+    from numerics import _elimination_batch as lanes
+    from numerics import _elimination_supernodal as sn
+    from numerics.laplacian import network_order, plan_elimination
+    net = build_network(random_sample(0.005, 1500, seed=6))
+    M = net.positions.shape[0]
+    g = np.exp(-2 * net.lengths)
+    plan = plan_elimination(M, net.bonds[:, 0], net.bonds[:, 1], g, net.positions, (),
+                            net.cutoff_length, inner_order=network_order(net))
+    starts = sn.supernodes(plan.ptr, plan.idx, M)
+    assert starts[0] == 0 and starts[-1] == M and np.all(np.diff(starts) > 0)
+    s = np.random.default_rng(3).normal(size=M)
+    s_pos = np.ascontiguousarray((s - s.mean())[plan.order])
+    eps = np.array([0.0, 1e-14, 1e-6, 1.0])
+
+    def run_lanes(e):
+        K = e.size
+        vals = np.repeat(plan.vals0[:, None], K, axis=1)
+        gamma = np.repeat(e[None, :], M, axis=0)
+        C, bad = sn.factor_sn_lanes(plan.ptr, plan.idx, vals, gamma, starts, M)
+        assert bad == -1
+        sp = lanes.forward_lanes(plan.ptr, plan.idx, vals, C, np.repeat(s_pos[:, None], K, 1), M)
+        V = lanes.potentials_lanes(plan.ptr, plan.idx, vals, C, sp, np.zeros((M, K)), M)
+        P = np.zeros_like(vals)
+        sn.backprop_sn_lanes(plan.ptr, plan.idx, vals, gamma, C, sp, P, np.zeros((M, K)),
+                             starts, M)
+        return V, P
+
+    V, P = run_lanes(eps)
+    for j, e in enumerate(eps):
+        V1, P1 = _single_shift_reference(plan, s_pos, e)
+        D1 = plan.edge_g * P1[plan.edge_entry]
+        D = plan.edge_g * P[plan.edge_entry, j]
+        assert np.max(np.abs(D - D1)) <= 1e-13 * np.max(np.abs(D1))
+        assert np.max(np.abs(V[:, j] - V1)) <= 1e-13 * np.max(np.abs(V1))
+        # single-shift supernodal kernels (dense dots vectorised, summation order differs)
+        n_elim = M if e > 0 else M - 1
+        vals = plan.vals0.copy()
+        gamma = np.full(M, e)
+        C, bad = sn.factor_sn(plan.ptr, plan.idx, vals, gamma, starts, n_elim)
+        assert bad == -1
+        from numerics.laplacian import _forward
+        sp = _forward(plan.ptr, plan.idx, vals, C, s_pos.copy(), n_elim)
+        P2 = np.zeros_like(vals)
+        sn.backprop_sn(plan.ptr, plan.idx, vals, gamma, C, sp, P2, np.zeros(M), starts, n_elim)
+        D2 = plan.edge_g * P2[plan.edge_entry]
+        assert np.max(np.abs(D2 - D1)) <= 1e-13 * np.max(np.abs(D1))
+        # a lane's result does not depend on the other lanes of its pass
+        Vj, Pj = run_lanes(eps[j:j + 1])
+        assert np.array_equal(Vj[:, 0], V[:, j]) and np.array_equal(Pj[:, 0], P[:, j])
