@@ -99,17 +99,21 @@ def _simulate_tensor(args, taus, say) -> int:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                res = cisp_tensor(args.site_density, args.sites, seed, taus, beta, hop_cutoff=args.cutoff)
+                res = cisp_tensor(args.site_density, args.sites, seed, taus, beta, hop_cutoff=args.cutoff,
+                                  with_sge=True)
         except NotPercolatingError as exc:
             raise UsageError(str(exc)) from None
         rec = {"site_density": args.site_density, "sites": args.sites, "seed": seed, **res.to_record(),
                "units": "cisp_tensor[k][spin][field] in the normalisation of f (Eq. 13: [001] gives Tr(beta^2) beta^T f);"
-                        " spin_current[k][component][field] carries spin along separation_axis; beta in hbar^2/(m a_b)"}
+                        " sge_tensor[k][field][spin] computed on its own, = cisp_tensor^T by (S39) in units of"
+                        " 4 k_B T n / tau_s; spin_current[k][component][field] carries spin along separation_axis;"
+                        " beta in hbar^2/(m a_b)"}
         records.append(rec)
         if not args.json:
             print(f"n_s a_b^2 = {args.site_density}  N = {args.sites}  seed = {seed}  beta = {beta.tolist()}")
             print(f"separated spin along {np.round(res.axis, 6).tolist()}; conservation {res.max_conservation_error:.1e}, "
-                  f"KKM (10) check {res.kkm_error:.1e}, Eq. (12) check {res.eq12_error:.1e}")
+                  f"KKM (10) check {res.kkm_error:.1e}, Eq. (12) check {res.eq12_error:.1e}, "
+                  f"Onsager (S39) SGE vs CISP^T {res.onsager_error:.1e}")
             for k, t in enumerate(res.tau_s):
                 print(f"tau_s = {t:.4g} tau_0: CISP tensor (rows s_x, s_y, s_z; columns E_x, E_y)")
                 for row, name in zip(res.cisp[k], "xyz"):

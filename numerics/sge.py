@@ -75,12 +75,14 @@ RATIO_TOLERANCE = 1e-6
 
 # ----------------------------------------------------------------------------- sources
 @njit(cache=True)
-def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
+def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, spin, axis, direct, coef_b, coef_a):
     """Per bond (a, b), a < b, orientation "from b into a":
 
-    direct[e]  = Σ ν Λ^{(3)}_y / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
-    coef_b[e]  = Σ Λ^{(2)}_z / g     over triads with (i, j) = (a, b)   (multiplies S^z_b);
-    coef_a[e]  = Σ Λ^{(2)}_z / g     over triads with (i, j) = (b, a)   (multiplies S^z_a, from a into b).
+    direct[e]  = Σ ν Λ^{(3)}·s / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
+    coef_b[e]  = Σ Λ^{(2)}·ĉ / g     over triads with (i, j) = (a, b)   (multiplies S^c_b);
+    coef_a[e]  = Σ Λ^{(2)}·ĉ / g     over triads with (i, j) = (b, a)   (multiplies S^c_a, from a into b).
+    ``spin`` = s (unit spin direction), ``axis`` = ĉ; for [001] with s = ŷ and ĉ = −ẑ these are
+    Λ^{(3)}_y and Λ^{(2)}_z S^z (S^c = −S^z).
     Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q).
     """
     n = pos.shape[0]
@@ -123,8 +125,8 @@ def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
                             dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
                             r_kj = math.sqrt(dx * dx + dy * dy)
                             scale = math.exp(2.0 * (r_ij - r_kj))
-                            lam_y = out[7] * scale       # ν Λ^{(3)}_y / g_ij  (s along y)
-                            lam_z = out[11] * scale      # Λ^{(2)}_z / g_ij
+                            lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale  # ν Λ^(3)·s / g_ij
+                            lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale  # Λ^(2)·ĉ / g
                             if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
                                 direct[e] += lam_y
                                 coef_b[e] += lam_z
@@ -136,30 +138,35 @@ def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, direct, coef_b, coef_a):
     return n_tri
 
 
-def bond_emfs(network: Network, beta=UNIT_BETA_001):
+def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(0.0, 0.0, -1.0)):
     """(direct, coef_b, coef_a, triangles): the SGE sources per bond as EMFs (J_b/g_b), see
-    :func:`_bond_emfs`; ν = s_y = 1, units J0 = τ0 = 1."""
+    :func:`_bond_emfs`; ν = |s| = 1, units J0 = τ0 = 1.  ``spin`` is the direction of the uniform
+    polarization, ``axis`` the separation axis ĉ (:func:`numerics.response.separation_axis`)."""
     pos = np.ascontiguousarray(network.positions, dtype=np.float64)
     bonds = np.ascontiguousarray(network.bonds, dtype=np.int64)
     b = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
     ptr, nbr, eid = _csr(pos.shape[0], bonds)
     B = bonds.shape[0]
     direct, coef_b, coef_a = np.zeros(B), np.zeros(B), np.zeros(B)
-    n_tri = _bond_emfs(pos, bonds, ptr, nbr, eid, b, direct, coef_b, coef_a)
+    n_tri = _bond_emfs(pos, bonds, ptr, nbr, eid, b, np.asarray(spin, dtype=np.float64),
+                       np.asarray(axis, dtype=np.float64), direct, coef_b, coef_a)
     return direct, coef_b, coef_a, int(n_tri)
 
 
 # ----------------------------------------------------------------------------- precession
-def precession_spin(network: Network, tau_s: np.ndarray) -> np.ndarray:
-    """(K, M) steady-state S^z = 2 ν s_y (y − y_min − T) of the precession source, ν = s_y = 1.
+def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> np.ndarray:
+    """(K, M) steady-state spin 2 ν (p − T) of the precession source, ν = 1, p = w·R − min.
 
-    ``(𝓛 + ε) T = ε (y − y_min)``, ε = 1/τ_s: solved by the subtraction-free elimination with a
-    non-negative source (T = 0 for τ_s = ∞, where S^z is fixed only up to a constant that
-    carries no current; S^z = 0 for τ_s = 0).
+    The precession Ω_ij × S_j of a uniform polarization s projected on the separation axis ĉ is
+    ``2ν Σ_j g_ij R_ij·w`` with ``w = βᵀ(s × ĉ)`` (``direction``); for [001], s = ŷ, β = unit,
+    ĉ = −ẑ: w = (0, −1), i.e. S^c = −S^z with S^z = 2ν(y − T_y).  ``(𝓛 + ε) T = ε p``, ε = 1/τ_s: solved by the subtraction-free
+    elimination with a non-negative source (T = 0 for τ_s = ∞, where the spin is fixed only up to
+    a constant that carries no current; 0 for τ_s = 0).
     """
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     M = network.positions.shape[0]
-    y = network.positions[:, 1] - float(np.min(network.positions[:, 1]))
+    p = network.positions @ np.asarray(direction, dtype=np.float64)
+    y = p - float(np.min(p))
     out = np.zeros((taus.size, M))
     plan = None
     for q, tau in enumerate(taus):
@@ -314,6 +321,33 @@ class SGEResult:
             "max_conservation_error": self.max_conservation_error,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+def short_circuit_response(network: Network, tau_s, beta, spin, i_total: float | None = None) -> np.ndarray:
+    """Short-circuit particle current along +x driven by a uniform polarization along ``spin``.
+
+    Normalised like the CISP spin vectors of :func:`numerics.response.spin_response`:
+    ``(L/N) I_SC / (4 I_total)`` per unit ν|s|, for each τ_s; by the Onsager relation (S39) it
+    equals the CISP response s_μ for a current along x with μ the direction of ``spin``.
+    Returns ``(direct, precession[K])``.
+    """
+    from .response import separation_axis
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    beta = np.asarray(beta, dtype=np.float64).reshape(3, 2)
+    spin = np.asarray(spin, dtype=np.float64)
+    axis = separation_axis(beta)
+    if axis is None:
+        return 0.0, np.zeros(taus.size)
+    direct, coef_b, coef_a, _ = bond_emfs(network, beta, spin, axis)
+    w = beta.T @ np.cross(spin, axis)
+    prec_spin = precession_spin(network, taus, w)
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    prec = coef_b[None, :] * prec_spin[:, b] - coef_a[None, :] * prec_spin[:, a]
+    isc = short_circuit_current(network, np.vstack([direct[None, :], prec]))
+    if i_total is None:
+        i_total = solve_kirchhoff(network).total_current
+    norm = network.side / network.sites / (4.0 * i_total)
+    return float(isc[0] * norm), isc[1:] * norm
 
 
 def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult:

@@ -55,6 +55,8 @@ class TensorResult:
     """CISP tensor (3 spin × 2 field components) and spin currents for each τ_s.
 
     ``cisp[k]`` is 3×2 in the normalisation of f (Eq. 13: for [001], ``Tr β² βᵀ f``);
+    ``sge[k]`` (optional) is 2×3, the spin-galvanic current (field direction × spin direction)
+    computed on its own (:func:`numerics.sge.short_circuit_response`), equal to ``cisp[k]ᵀ`` by (S39);
     ``spin_current[k]`` is 2×2 (current component × field direction), carrying spin along
     ``axis`` (the spin-Hall response, Eq. 15); ``responses`` are the two runs (E ∥ x, E ∥ y).
     """
@@ -70,16 +72,26 @@ class TensorResult:
     kkm_error: float
     eq12_error: float
     seconds: float
+    sge: np.ndarray | None = None
+
+    @property
+    def onsager_error(self) -> float:
+        """max |σ_SGE[ν, μ] − σ_CISP[μ, ν]| / max |σ_CISP| (both in the normalisation of f; Eq. S39)."""
+        if self.sge is None:
+            return float("nan")
+        scale = max(float(np.max(np.abs(self.cisp))), 1e-300)
+        return float(np.max(np.abs(self.sge - np.swapaxes(self.cisp, 1, 2))) / scale)
 
     def to_record(self) -> dict:
-        return {"beta": self.beta.tolist(), "tau_s": self.tau_s.tolist(), "cisp_tensor": self.cisp.tolist(),
+        extra = {} if self.sge is None else {"sge_tensor": self.sge.tolist(), "onsager_error": self.onsager_error}
+        return {**extra, "beta": self.beta.tolist(), "tau_s": self.tau_s.tolist(), "cisp_tensor": self.cisp.tolist(),
                 "cisp_tensor_drift": self.cisp_drift.tolist(), "spin_current": self.spin_current.tolist(),
                 "separation_axis": self.axis.tolist(), "max_conservation_error": self.max_conservation_error,
                 "kkm_error": self.kkm_error, "eq12_error": self.eq12_error, "seconds": round(self.seconds, 3)}
 
 
 def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, hop_cutoff: float = 1.5,
-                sample: Sample | None = None) -> TensorResult:
+                sample: Sample | None = None, with_sge: bool = False) -> TensorResult:
     """CISP tensor, drift part and spin-Hall spin currents for a general β on one sample.
 
     Parameters
@@ -87,17 +99,24 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
     site_density, sites, seed, tau_s, hop_cutoff : as :func:`numerics.simulate.simulate`
     beta : (3, 2) array-like in ħ²/(m a_b)
     sample : optional pre-built sample (then site_density/sites/seed only label the result)
+    with_sge : also compute the SGE tensor by its own route (6 short-circuit solves)
     """
     t0 = time.perf_counter()
     _, n_sites, taus, cutoff = validate_parameters(site_density, sites, tau_s, hop_cutoff)
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
     sample = sample or random_sample(site_density, n_sites, seed)
     runs, conservation = [], 0.0
-    for smp, b in ((sample, beta), (rotate_sample(sample), beta @ ROTATION.T)):
+    sge = np.zeros((taus.size, 2, 3)) if with_sge else None
+    for nu, (smp, b) in enumerate(((sample, beta), (rotate_sample(sample), beta @ ROTATION.T))):
         net = build_network(smp, hop_cutoff=cutoff)
         kir = solve_kirchhoff(net)
         conservation = max(conservation, kir.max_conservation_error)
         runs.append(spin_response(net, kir, b, taus))
+        if with_sge:
+            from .sge import short_circuit_response
+            for mu in range(3):
+                direct, prec = short_circuit_response(net, taus, b, np.eye(3)[mu], kir.total_current)
+                sge[:, nu, mu] = direct + prec
     rx, ry = runs
     cisp = np.stack([rx.s, ry.s], axis=-1)                        # (K, 3, 2)
     drift = np.stack([rx.s_dr, ry.s_dr], axis=-1)                 # (3, 2)
@@ -106,4 +125,4 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
     return TensorResult(beta=beta, tau_s=taus, cisp=cisp, cisp_drift=drift, spin_current=spin_current,
                         axis=rx.axis, responses=(rx, ry), max_conservation_error=conservation,
                         kkm_error=max(rx.kkm_error, ry.kkm_error), eq12_error=max(rx.eq12_error, ry.eq12_error),
-                        seconds=time.perf_counter() - t0)
+                        seconds=time.perf_counter() - t0, sge=sge)

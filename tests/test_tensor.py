@@ -88,3 +88,15 @@ def test_parse_beta_numeric(text, shape):
 def test_parse_beta_numeric_errors(text):
     with pytest.raises(ValueError, match="--beta"):
         parse_beta_numeric(text)
+
+
+@pytest.mark.parametrize("beta_seed", [0, 1, 2])
+def test_sge_tensor_by_its_own_route_is_cisp_transpose(beta_seed):
+    """Onsager (S39) element by element for a general β: the spin-galvanic current for spin along ê_μ
+    (short-circuit Kirchhoff solve with Λ sources and precession) equals the CISP response s_μ
+    to a current along ê_ν — two independent computations on the same sample."""
+    beta = np.random.default_rng(beta_seed).normal(size=(3, 2))
+    got = cisp_tensor(0.01, 3000, beta_seed, [0.0, 10.0, 1e3, 1e6], beta, with_sge=True)
+    assert got.sge.shape == (4, 2, 3)
+    assert got.onsager_error < 1e-9
+    assert np.abs(got.sge).max() > 0
