@@ -102,3 +102,12 @@ def test_cli_bad_input(argv, word):
     with pytest.raises(UsageError) as exc:
         args.func(args)
     assert word in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("density", [0.002, 0.1])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ratio_is_one_at_the_ends_of_the_range_up_to_tau_1e14(density, seed):
+    """The edges of the valid range, including τ_s = 1e14 τ0 where f is a ~1e-9 cancellation of
+    f_dr + f_diff (taken from the cancellation-free Eq. (12) form on the CISP side)."""
+    res = spin_galvanic(density, 4000, seed=seed, tau_s=[10.0, 1e6, 1e10, 1e12, 1e14])
+    assert np.all(np.abs(res.ratio_over_expected - 1.0) < 1e-6), res.ratio_over_expected - 1

@@ -31,7 +31,9 @@ def test_bilinear_structure_exact(sample, unit):
         for k in range(len(TAUS)):
             for nu in range(2):
                 want = -np.cross(c, beta @ w[k, :, nu])
-                np.testing.assert_allclose(got.cisp[k, :, nu], want, rtol=1e-9, atol=1e-12 * np.abs(want).max())
+                # absolute accuracy relative to the response scale (at large τ_s the entries are a
+                # cancellation residue, ~1e-6 of the τ_s → 0 response)
+                np.testing.assert_allclose(got.cisp[k, :, nu], want, rtol=1e-9, atol=1e-13 * np.abs(got.cisp).max())
 
 
 # Statistical tolerances, measured over 6 seeds at N = 12000 (n_s a_b² = 0.01): the transverse
