@@ -40,12 +40,15 @@ border current of the unit-voltage Kirchhoff problem (g = e^{−2R}); the CISP f
 Cross-check (network reciprocity, not the primary route): ``I_SC = Σ_b e_b I_b`` with I_b the
 bond currents of the unit-voltage CISP Kirchhoff problem.
 
-Measured (N = 2e4, seeds 0–2, n_s a_b² = 0.002–0.1, unit [001] β): |f_SGE/f − 1| ≤ 1.2e-12 for
-τ_s ≤ 1e6 τ0, ≤ 3e-10 for τ_s ≤ 1e10, ≤ 3e-8 for τ_s ≤ 1e12.  At larger τ_s, f = f_dr + f_diff is a
-cancellation (f/f_dr ~ 3e-9 at n_s = 0.1, τ_s = 1e14) in *both* computations and the ratio is only
-determined to ~1e-15 f_dr/|f| (2.9e-6 there; the reciprocity cross-check differs by the same
-amount).  At τ_s = ∞ both f vanish identically (gauge identity: S^z = 2ν s_y y cancels the direct
-route) and the ratio is undefined.
+Measured (N = 2e4, seeds 0–2, unit [001] β, τ_s = 0 … 1e14): max |f_SGE/f − 1| = 8.9e-9 (n_s a_b² =
+0.002), 6.6e-10 (0.01), 6.8e-8 (0.05), 2.9e-7 (0.1), the worst at τ_s = 1e14 where f is a ~1e-9
+cancellation of f_dr + f_diff (the CISP total is then taken from the cancellation-free Eq. (12) form,
+:mod:`numerics.response`).  At τ_s = ∞ both f vanish identically (gauge identity: S^z = 2ν s_y y
+cancels the direct route) and the ratio is undefined.
+
+General β and spin direction: :func:`short_circuit_response` (spin along any s, separation axis
+ĉ = c/|c|, precession source along w = βᵀ(s × ĉ)); ``numerics.tensor.cisp_tensor(..., with_sge=True)``
+builds the 2×3 SGE tensor, equal to the CISP tensor transposed to ~1e-14.
 """
 
 from __future__ import annotations
