@@ -12,28 +12,13 @@ expressions to zero.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sympy as sp
 
+from theory.simplify import all_zero, is_zero  # noqa: F401  (re-exported for the derivation modules)
+
 __all__ = ["Step", "Report", "Shown", "is_zero", "all_zero", "vec", "z_cross"]
-
-
-def is_zero(expr) -> bool:
-    """True if ``expr`` reduces to zero (``expand`` first, ``simplify`` only if needed)."""
-    expr = sp.sympify(expr)
-    if isinstance(expr, sp.MatrixBase):
-        return all(is_zero(e) for e in expr)
-    expr = sp.expand(expr)
-    if expr == 0:
-        return True
-    return sp.simplify(expr) == 0
-
-
-def all_zero(exprs: Iterable) -> bool:
-    """True if every expression of ``exprs`` reduces to zero."""
-    return all(is_zero(e) for e in exprs)
 
 
 def vec(values) -> sp.Matrix:

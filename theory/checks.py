@@ -18,6 +18,7 @@ from . import coefficients as co
 from . import models
 from .onsager import onsager_chain
 from .pauli import sigma_dot
+from .simplify import all_zero, is_zero
 from .triangle import s46_closed_form, solve_triangle
 
 __all__ = ["CheckResult", "CHECKS", "run_checks", "run_check"]
@@ -35,17 +36,6 @@ class CheckResult:
     def as_json(self) -> dict:
         return {"name": self.name, "equation": self.equation, "passed": bool(self.passed),
                 "seconds": round(self.seconds, 4), "detail": self.detail}
-
-
-def _is_zero(expr) -> bool:
-    expr = sp.expand(expr)
-    if expr == 0:
-        return True
-    return sp.simplify(expr) == 0
-
-
-def _all_zero(exprs: Iterable) -> bool:
-    return all(_is_zero(e) for e in exprs)
 
 
 def _vec(m: sp.Matrix) -> tuple:
@@ -76,7 +66,7 @@ def check_lambda_relation() -> CheckResult:
     """Eq. (7): ``Λ_ikj = 4(W_ikj − G_ikj)``, exactly, for a generic 3×2 β."""
     kc = co.triad_coefficients(MODEL_GENERIC, None, co.SITES, "i")
     diff = [kc.Lambda[m] - 4 * (kc.W[m] - kc.G[m]) for m in range(3)]
-    ok = _all_zero(diff)
+    ok = all_zero(diff)
     return CheckResult("lambda_relation", "(7)", ok,
                        detail="Lambda - 4(W - G) = 0 for every spin component, all orders, generic beta",
                        expressions={"difference": diff})
@@ -93,7 +83,7 @@ def check_s14_exact() -> CheckResult:
     sym_q = sp.simplify(q_jki - q_kji)
     # (S14) itself with each triad's own Q; it reduces to zero because Q_jki = Q_kji (shown above).
     diff = [sp.expand((a.W[m] - a.G[m]) * q_jki + (b.W[m] - b.G[m]) * q_kji) for m in range(3)]
-    ok = sym_q == 0 and _all_zero(diff)
+    ok = sym_q == 0 and all_zero(diff)
     return CheckResult("s14_exact", "(S14)", ok,
                        detail="Q_jki = Q_kji from (S21); (W-G)_jki + (W-G)_kji = 0 exactly (all orders, generic beta)",
                        expressions={"Q_jki - Q_kji": sym_q, "difference": diff})
@@ -111,12 +101,12 @@ def check_eq9_001() -> CheckResult:
     g_9a = [3 * area * c * tr_b2 for c in _z_cross(_beta_r(MODEL_001, r_ij))]
     w_9b = [tr_b2 * (area * c) for c in _z_cross(_beta_r(MODEL_001, _sum(r_jk, r_ik)))]
     w_9b[2] += -3 * tr_b2 * area
-    ok_9 = _all_zero(kc.G[m] - g_9a[m] for m in range(3)) and _all_zero(kc.W[m] - w_9b[m] for m in range(3))
-    low_orders_vanish = all(_all_zero(parts[n].as_dict()[k][m] for k in ("G", "W", "Lambda") for m in range(3))
+    ok_9 = all_zero(kc.G[m] - g_9a[m] for m in range(3)) and all_zero(kc.W[m] - w_9b[m] for m in range(3))
+    low_orders_vanish = all(all_zero(parts[n].as_dict()[k][m] for k in ("G", "W", "Lambda") for m in range(3))
                             for n in (0, 1))
     second = parts[2]
-    w_z_second_only = (_all_zero(second.G) and _all_zero(second.W[:2]) and not _is_zero(second.W[2])
-                       and _all_zero(parts[3].W[2:]) and _all_zero(parts[3].G[2:]))
+    w_z_second_only = (all_zero(second.G) and all_zero(second.W[:2]) and not is_zero(second.W[2])
+                       and all_zero(parts[3].W[2:]) and all_zero(parts[3].G[2:]))
     ok = ok_9 and low_orders_vanish and w_z_second_only
     return CheckResult("eq9_third_order_001", "(9a), (9b)", ok,
                        detail=("G = 3 Q A x beta R_ij Tr beta^2 and W = Q Tr beta^2 [A x beta(R_jk+R_ik) - 3 A] "
@@ -143,10 +133,10 @@ def check_eq9_general_beta() -> CheckResult:
     """What replaces ``Tr β² ẑ`` for a general 3×2 β: ``−2 c``, ``c = (βê_x) × (βê_y)``."""
     kc = co.triad_coefficients(MODEL_GENERIC, 3)
     formulas = general_beta_formulas(MODEL_GENERIC)
-    ok_general = _all_zero(kc.G[m] - formulas["G"][m] for m in range(3)) and \
-        _all_zero(kc.W[m] - formulas["W"][m] for m in range(3))
+    ok_general = all_zero(kc.G[m] - formulas["G"][m] for m in range(3)) and \
+        all_zero(kc.W[m] - formulas["W"][m] for m in range(3))
     c001 = MODEL_001.column_cross()
-    reduces = _all_zero(c001[m] - (-MODEL_001.trace_beta_squared() / 2 * sp.Matrix([0, 0, 1]))[m] for m in range(3))
+    reduces = all_zero(c001[m] - (-MODEL_001.trace_beta_squared() / 2 * sp.Matrix([0, 0, 1]))[m] for m in range(3))
     return CheckResult("eq9_general_beta", "(9a), (9b) for general beta", ok_general and reduces,
                        detail=("third order, any 3x2 beta: G/Q = -6A c x beta R_ij, W/Q = -2A c x beta(R_jk+R_ik) "
                                "+ 6A c with c = (beta e_x) x (beta e_y); for [001] c = -(Tr beta^2/2) z"),
@@ -258,10 +248,10 @@ def check_drift_and_source_weights() -> CheckResult:
     r_ij, r_ik = co.separation("i", "j"), co.separation("i", "k")
     cross = r_ij[0] * r_ik[1] - r_ij[1] * r_ik[0]
     tr_b2 = MODEL_001.trace_beta_squared()
-    drift_ok = _is_zero(parts[3].Gamma[1] - cross * (r_ij[1] + r_ik[1]) * tr_b2 * BXY)
-    drift_x_ok = _is_zero(parts[3].Gamma[0] + cross * (r_ij[0] + r_ik[0]) * tr_b2 * BYX)
-    source_ok = _is_zero(parts[2].Gamma[2] + sp.Rational(3, 2) * cross * tr_b2)
-    no_mix = _all_zero(parts[3].Gamma[2:]) and _all_zero(parts[2].Gamma[:2])
+    drift_ok = is_zero(parts[3].Gamma[1] - cross * (r_ij[1] + r_ik[1]) * tr_b2 * BXY)
+    drift_x_ok = is_zero(parts[3].Gamma[0] + cross * (r_ij[0] + r_ik[0]) * tr_b2 * BYX)
+    source_ok = is_zero(parts[2].Gamma[2] + sp.Rational(3, 2) * cross * tr_b2)
+    no_mix = all_zero(parts[3].Gamma[2:]) and all_zero(parts[2].Gamma[:2])
     ok = drift_ok and drift_x_ok and source_ok and no_mix
     return CheckResult("drift_and_source_weights", "(S27) -> (S42), (S44)", ok,
                        detail=("Gamma^(3)_y/Q = (R_ij x R_ik)(R^y_ij + R^y_ik) Tr beta^2 beta_xy, "
