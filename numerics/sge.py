@@ -67,7 +67,7 @@ from .laplacian import _factor, _forward, _place, _potentials, network_order, pl
 from .network import Network, build_network
 from .sample import random_sample
 from .simulate import UNIT_BETA_001, simulate_network, validate_parameters
-from .triads import _csr
+from .triads import triangle_list
 
 __all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "precession_spin",
            "short_circuit_current", "RATIO_TOLERANCE"]
@@ -78,7 +78,7 @@ RATIO_TOLERANCE = 1e-6
 
 # ----------------------------------------------------------------------------- sources
 @njit(cache=True)
-def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, spin, axis, direct, coef_b, coef_a):
+def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, direct, coef_b, coef_a):
     """Per bond (a, b), a < b, orientation "from b into a":
 
     direct[e]  = Σ ν Λ^{(3)}·s / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
@@ -88,57 +88,38 @@ def _bond_emfs(pos, bonds, ptr, nbr, eid, beta, spin, axis, direct, coef_b, coef
     Λ^{(3)}_y and Λ^{(2)}_z S^z (S^c = −S^z).
     Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q).
     """
-    n = pos.shape[0]
-    n_tri = 0
-    for u in range(n):
-        for pu in range(ptr[u], ptr[u + 1]):
-            v = nbr[pu]
-            if v <= u:
-                continue
-            p1, p2 = ptr[u], ptr[v]
-            while p1 < ptr[u + 1] and p2 < ptr[v + 1]:
-                a1, a2 = nbr[p1], nbr[p2]
-                if a1 < a2:
-                    p1 += 1
-                elif a2 < a1:
-                    p2 += 1
-                else:
-                    w = a1
-                    if w > v:
-                        n_tri += 1
-                        edges = (eid[pu], eid[p1], eid[p2])  # (u,v), (u,w), (v,w)
-                        for t in range(6):
-                            if t == 0:
-                                i, j, k, e = u, v, w, edges[0]
-                            elif t == 1:
-                                i, j, k, e = v, u, w, edges[0]
-                            elif t == 2:
-                                i, j, k, e = u, w, v, edges[1]
-                            elif t == 3:
-                                i, j, k, e = w, u, v, edges[1]
-                            elif t == 4:
-                                i, j, k, e = v, w, u, edges[2]
-                            else:
-                                i, j, k, e = w, v, u, edges[2]
-                            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1],
-                                                        pos[k, 0], pos[k, 1],
-                                                        beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
-                            dx, dy = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
-                            r_ij = math.sqrt(dx * dx + dy * dy)
-                            dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
-                            r_kj = math.sqrt(dx * dx + dy * dy)
-                            scale = math.exp(2.0 * (r_ij - r_kj))
-                            lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale  # ν Λ^(3)·s / g_ij
-                            lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale  # Λ^(2)·ĉ / g
-                            if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
-                                direct[e] += lam_y
-                                coef_b[e] += lam_z
-                            else:                        # (i, j) = (b, a): from a into b
-                                direct[e] -= lam_y
-                                coef_a[e] += lam_z
-                    p1 += 1
-                    p2 += 1
-    return n_tri
+    for tt in range(tri.shape[0]):
+        u, v, w = tri[tt, 0], tri[tt, 1], tri[tt, 2]
+        edges = (tri_edges[tt, 0], tri_edges[tt, 1], tri_edges[tt, 2])  # (u,v), (u,w), (v,w)
+        for t in range(6):
+            if t == 0:
+                i, j, k, e = u, v, w, edges[0]
+            elif t == 1:
+                i, j, k, e = v, u, w, edges[0]
+            elif t == 2:
+                i, j, k, e = u, w, v, edges[1]
+            elif t == 3:
+                i, j, k, e = w, u, v, edges[1]
+            elif t == 4:
+                i, j, k, e = v, w, u, edges[2]
+            else:
+                i, j, k, e = w, v, u, edges[2]
+            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1],
+                                        pos[k, 0], pos[k, 1],
+                                        beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
+            dx, dy = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
+            r_ij = math.sqrt(dx * dx + dy * dy)
+            dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
+            r_kj = math.sqrt(dx * dx + dy * dy)
+            scale = math.exp(2.0 * (r_ij - r_kj))
+            lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale  # ν Λ^(3)·s / g_ij
+            lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale  # Λ^(2)·ĉ / g
+            if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
+                direct[e] += lam_y
+                coef_b[e] += lam_z
+            else:                        # (i, j) = (b, a): from a into b
+                direct[e] -= lam_y
+                coef_a[e] += lam_z
 
 
 def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(0.0, 0.0, -1.0)):
@@ -148,12 +129,12 @@ def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(
     pos = np.ascontiguousarray(network.positions, dtype=np.float64)
     bonds = np.ascontiguousarray(network.bonds, dtype=np.int64)
     b = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
-    ptr, nbr, eid = _csr(pos.shape[0], bonds)
+    tri, tri_edges = triangle_list(pos.shape[0], bonds)
     B = bonds.shape[0]
     direct, coef_b, coef_a = np.zeros(B), np.zeros(B), np.zeros(B)
-    n_tri = _bond_emfs(pos, bonds, ptr, nbr, eid, b, np.asarray(spin, dtype=np.float64),
-                       np.asarray(axis, dtype=np.float64), direct, coef_b, coef_a)
-    return direct, coef_b, coef_a, int(n_tri)
+    _bond_emfs(pos, bonds, tri, tri_edges, b, np.asarray(spin, dtype=np.float64),
+               np.asarray(axis, dtype=np.float64), direct, coef_b, coef_a)
+    return direct, coef_b, coef_a, int(tri.shape[0])
 
 
 # ----------------------------------------------------------------------------- precession

@@ -16,7 +16,7 @@ from numba import njit
 
 from ._generated import triad_spin_generation
 
-__all__ = ["TriadSums", "triad_sums", "count_triangles", "bond_lookup"]
+__all__ = ["TriadSums", "triad_sums", "triangle_list", "count_triangles", "bond_lookup"]
 
 
 @njit(cache=True)
@@ -54,59 +54,9 @@ def _signed_current(bonds, current, e, k, j):
 
 
 @njit(cache=True)
-def _accumulate(pos, bonds, current, beta, ptr, nbr, eid, drift_site, source_site, sge_total):
-    """Loop over every triangle once (u < v < w) and its three triads."""
-    n = pos.shape[0]
-    n_tri = 0
-    b = beta
-    for u in range(n):
-        for pu in range(ptr[u], ptr[u + 1]):
-            v = nbr[pu]
-            if v <= u:
-                continue
-            e_uv = eid[pu]
-            # intersect N(u) and N(v) above v
-            p1, p2 = ptr[u], ptr[v]
-            while p1 < ptr[u + 1] and p2 < ptr[v + 1]:
-                a1, a2 = nbr[p1], nbr[p2]
-                if a1 < a2:
-                    p1 += 1
-                elif a2 < a1:
-                    p2 += 1
-                else:
-                    w = a1
-                    if w > v:
-                        e_uw, e_vw = eid[p1], eid[p2]
-                        n_tri += 1
-                        for rot in range(3):
-                            if rot == 0:
-                                i, j, k, e_jk = u, v, w, e_vw
-                            elif rot == 1:
-                                i, j, k, e_jk = v, u, w, e_uw
-                            else:
-                                i, j, k, e_jk = w, u, v, e_uv
-                            cur = _signed_current(bonds, current, e_jk, k, j)
-                            if cur == 0.0:
-                                continue
-                            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1],
-                                                        pos[k, 0], pos[k, 1],
-                                                        b[0], b[1], b[2], b[3], b[4], b[5])
-                            drift_site[i, 0] += cur * out[0]
-                            drift_site[i, 1] += cur * out[1]
-                            drift_site[i, 2] += cur * out[2]
-                            source_site[i, 0] += cur * out[3]
-                            source_site[i, 1] += cur * out[4]
-                            source_site[i, 2] += cur * out[5]
-                            sge_total[0] += cur * out[6]
-                            sge_total[1] += cur * out[7]
-                            sge_total[2] += cur * out[8]
-                    p1 += 1
-                    p2 += 1
-    return n_tri
-
-
-@njit(cache=True)
-def _count(n, ptr, nbr):
+def _triangles(n, ptr, nbr, eid, tri, edges, fill):
+    """Every triangle once (u < v < w) by merging sorted neighbour lists; with ``fill`` False only
+    count.  ``edges[t]`` are the bond ids of (u, v), (u, w), (v, w)."""
     count = 0
     for u in range(n):
         for pu in range(ptr[u], ptr[u + 1]):
@@ -115,16 +65,64 @@ def _count(n, ptr, nbr):
                 continue
             p1, p2 = ptr[u], ptr[v]
             while p1 < ptr[u + 1] and p2 < ptr[v + 1]:
-                if nbr[p1] < nbr[p2]:
+                a1, a2 = nbr[p1], nbr[p2]
+                if a1 < a2:
                     p1 += 1
-                elif nbr[p2] < nbr[p1]:
+                elif a2 < a1:
                     p2 += 1
                 else:
-                    if nbr[p1] > v:
+                    if a1 > v:
+                        if fill:
+                            tri[count, 0], tri[count, 1], tri[count, 2] = u, v, a1
+                            edges[count, 0], edges[count, 1], edges[count, 2] = eid[pu], eid[p1], eid[p2]
                         count += 1
                     p1 += 1
                     p2 += 1
     return count
+
+
+def triangle_list(n_sites: int, bonds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All triangles of the bond graph: ``(tri, edges)``, (T, 3) int32 each.
+
+    ``tri[t] = (u, v, w)`` with u < v < w; ``edges[t]`` = bond indices of (u, v), (u, w), (v, w).
+    """
+    bonds = np.ascontiguousarray(bonds, dtype=np.int64)
+    ptr, nbr, eid = _csr(n_sites, bonds)
+    empty = np.zeros((0, 3), np.int32)
+    count = _triangles(n_sites, ptr, nbr, eid, empty, empty, False)
+    tri = np.empty((count, 3), np.int32)
+    edges = np.empty((count, 3), np.int32)
+    _triangles(n_sites, ptr, nbr, eid, tri, edges, True)
+    return tri, edges
+
+
+@njit(cache=True)
+def _accumulate(pos, bonds, current, beta, tri, edges, drift_site, source_site, sge_total):
+    """The three triads (i; j, k) of every triangle, one per generating site i."""
+    b = beta
+    for t in range(tri.shape[0]):
+        u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
+        for rot in range(3):
+            if rot == 0:
+                i, j, k, e_jk = u, v, w, edges[t, 2]
+            elif rot == 1:
+                i, j, k, e_jk = v, u, w, edges[t, 1]
+            else:
+                i, j, k, e_jk = w, u, v, edges[t, 0]
+            cur = _signed_current(bonds, current, e_jk, k, j)
+            if cur == 0.0:
+                continue
+            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
+                                        b[0], b[1], b[2], b[3], b[4], b[5])
+            drift_site[i, 0] += cur * out[0]
+            drift_site[i, 1] += cur * out[1]
+            drift_site[i, 2] += cur * out[2]
+            source_site[i, 0] += cur * out[3]
+            source_site[i, 1] += cur * out[4]
+            source_site[i, 2] += cur * out[5]
+            sge_total[0] += cur * out[6]
+            sge_total[1] += cur * out[7]
+            sge_total[2] += cur * out[8]
 
 
 @dataclass(frozen=True)
@@ -170,20 +168,22 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
     bonds = np.ascontiguousarray(bonds, dtype=np.int64)
     beta = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
     n = positions.shape[0]
-    ptr, nbr, eid = _csr(n, bonds)
+    tri, edges = triangle_list(n, bonds)
     drift = np.zeros((n, 3))
     source = np.zeros((n, 3))
     sge = np.zeros(3)
-    n_tri = _accumulate(positions, bonds, np.ascontiguousarray(bond_current, dtype=np.float64), beta,
-                        ptr, nbr, eid, drift, source, sge)
+    _accumulate(positions, bonds, np.ascontiguousarray(bond_current, dtype=np.float64), beta,
+                tri, edges, drift, source, sge)
     return TriadSums(drift_site=drift, source_site=source, drift_total=drift.sum(axis=0), sge_total=sge,
-                     triangles=int(n_tri))
+                     triangles=int(tri.shape[0]))
 
 
 def count_triangles(n_sites: int, bonds: np.ndarray) -> int:
     """Number of triangles in the bond graph."""
-    ptr, nbr, _ = _csr(n_sites, np.ascontiguousarray(bonds, dtype=np.int64))
-    return int(_count(n_sites, ptr, nbr))
+    bonds = np.ascontiguousarray(bonds, dtype=np.int64)
+    ptr, nbr, eid = _csr(n_sites, bonds)
+    empty = np.zeros((0, 3), np.int32)
+    return int(_triangles(n_sites, ptr, nbr, eid, empty, empty, False))
 
 
 def bond_lookup(bonds: np.ndarray) -> dict[tuple[int, int], int]:
