@@ -4,7 +4,7 @@ import pytest
 
 from numerics.kirchhoff import ConservationError, conservation_error, solve_kirchhoff
 from numerics.laplacian import solve_shifted
-from numerics.network import Network, build_network
+from numerics.network import build_network
 from numerics.sample import Sample, random_sample
 
 
@@ -338,7 +338,6 @@ def test_lane_count_does_not_change_results():
 
 def test_orderings_agree():
     """The result does not depend on the fill-reducing order beyond rounding."""
-    from numerics.laplacian import _have_metis, plan_elimination  # noqa: F401
     net = build_network(random_sample(0.003, 1000, seed=3))
     a = solve_kirchhoff(net)
     import numerics.laplacian as lp
