@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from theory import checks, coefficients as co, models
-from theory.pauli import SIGMA, graded_product, su2_hopping, su2_hopping_graded, trace
+from theory.pauli import SIGMA, graded_product, su2_hopping, su2_hopping_graded
 
 
 @pytest.mark.parametrize("name,fn", checks.CHECKS, ids=[n for n, _ in checks.CHECKS])
