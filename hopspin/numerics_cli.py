@@ -22,14 +22,35 @@ def _progress_printer(enabled: bool):
     return say
 
 
-def _positive_float(text: str) -> float:
-    return float(text)
+def run_simulation(call, sites: int):
+    """Run one simulation ``call()`` with the command line's error mapping.
+
+    A non-percolating sample or a bad parameter becomes a one-line ``UsageError`` (exit 2);
+    violated current conservation or too little memory prints one error line and returns
+    ``None`` (the caller exits 1).  The model-validity ``RuntimeWarning`` was already printed once
+    by the caller and is silenced here.
+    """
+    from hopspin.cli import UsageError
+    from numerics.kirchhoff import ConservationError
+    from numerics.network import NotPercolatingError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return call()
+    except NotPercolatingError as exc:
+        raise UsageError(str(exc)) from None
+    except ConservationError as exc:
+        print(f"hopspin: error: current conservation violated: {exc}", file=sys.stderr)
+    except MemoryError as exc:
+        print(f"hopspin: error: not enough memory for N = {sites}: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return None
 
 
 def _cmd_simulate(args) -> int:
     from hopspin.cli import UsageError
-    from numerics.kirchhoff import ConservationError
-    from numerics.network import NotPercolatingError
     from numerics.simulate import ParameterError, simulate, validate_parameters
 
     taus = args.tau_s
@@ -47,21 +68,11 @@ def _cmd_simulate(args) -> int:
     records, results = [], []
     for seed in args.seed:
         say(f"seed {seed}: n_s a_b^2 = {args.site_density}, N = {args.sites}")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                result = simulate(args.site_density, args.sites, seed=seed, tau_s=taus, hop_cutoff=args.cutoff,
-                                  progress=say, keep_fields=bool(args.maps))
-        except NotPercolatingError as exc:
-            raise UsageError(str(exc)) from None
-        except ConservationError as exc:
-            print(f"hopspin: error: current conservation violated: {exc}", file=sys.stderr)
+        result = run_simulation(lambda: simulate(args.site_density, args.sites, seed=seed, tau_s=taus,
+                                                 hop_cutoff=args.cutoff, progress=say,
+                                                 keep_fields=bool(args.maps)), args.sites)
+        if result is None:
             return 1
-        except MemoryError as exc:
-            print(f"hopspin: error: not enough memory for N = {args.sites}: {exc}", file=sys.stderr)
-            return 1
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
         results.append(result)
         records.append(result.to_record())
         if args.maps:
@@ -85,7 +96,6 @@ def _cmd_simulate(args) -> int:
 
 def _simulate_tensor(args, taus, say) -> int:
     from hopspin.cli import UsageError
-    from numerics.network import NotPercolatingError
     from numerics.spin_orbit import parse_beta_numeric
     from numerics.tensor import cisp_tensor
 
@@ -96,13 +106,10 @@ def _simulate_tensor(args, taus, say) -> int:
     records = []
     for seed in args.seed:
         say(f"seed {seed}: CISP tensor for beta = {beta.tolist()} (fields along x and y)")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                res = cisp_tensor(args.site_density, args.sites, seed, taus, beta, hop_cutoff=args.cutoff,
-                                  with_sge=True)
-        except NotPercolatingError as exc:
-            raise UsageError(str(exc)) from None
+        res = run_simulation(lambda: cisp_tensor(args.site_density, args.sites, seed, taus, beta,
+                                                 hop_cutoff=args.cutoff, with_sge=True), args.sites)
+        if res is None:
+            return 1
         rec = {"site_density": args.site_density, "sites": args.sites, "seed": seed, **res.to_record(),
                "units": "cisp_tensor[k][spin][field] in the normalisation of f (Eq. 13: [001] gives Tr(beta^2) beta^T f);"
                         " sge_tensor[k][field][spin] computed on its own, = cisp_tensor^T by (S39) in units of"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
 import warnings
 
 __all__ = ["register", "run"]
@@ -39,8 +38,7 @@ def register(sub) -> None:
 def run(args) -> int:
     """Execute ``hopspin onsager`` for parsed ``args``; returns the exit status."""
     from hopspin.cli import UsageError
-    from numerics.kirchhoff import ConservationError
-    from numerics.network import NotPercolatingError
+    from hopspin.numerics_cli import _progress_printer, run_simulation
     from numerics.sge import RATIO_TOLERANCE, spin_galvanic
     from numerics.simulate import ParameterError, validate_parameters
 
@@ -57,26 +55,15 @@ def run(args) -> int:
                          "(drift and diffusion cancel), so the ratio (S39) is undefined")
     for w in caught:
         print(f"hopspin: warning: {w.message}", file=sys.stderr)
-    start = time.perf_counter()
-
-    def say(msg):
-        if not args.quiet:
-            print(f"[{time.perf_counter() - start:7.1f} s] {msg}", file=sys.stderr, flush=True)
+    say = _progress_printer(not args.quiet)
 
     records, ok = [], True
     for seed in args.seed:
         say(f"seed {seed}: n_s a_b^2 = {args.site_density}, N = {args.sites}, {len(args.tau_s)} values of tau_s")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                res = spin_galvanic(args.site_density, args.sites, seed, args.tau_s, args.cutoff)
-        except NotPercolatingError as exc:
-            raise UsageError(str(exc)) from None
-        except ConservationError as exc:
-            print(f"hopspin: error: current conservation violated: {exc}", file=sys.stderr)
+        res = run_simulation(lambda: spin_galvanic(args.site_density, args.sites, seed, args.tau_s, args.cutoff),
+                             args.sites)
+        if res is None:
             return 1
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
         rec = res.to_record()
         rec["units"] = UNITS
         rec["tolerance"] = RATIO_TOLERANCE

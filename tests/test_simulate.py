@@ -221,3 +221,13 @@ def test_self_averaging_at_large_n():
     assert f_dr.std(ddof=1) / f_dr.mean() < 0.02
     assert all(abs(r.f[-1]) <= 1e-3 * r.f_dr for r in runs)
     assert all(r.max_conservation_error <= 1e-9 for r in runs)
+
+
+@pytest.mark.parametrize("command", ["simulate", "onsager"])
+def test_cli_non_percolating_sample_is_one_line_exit_2(command):
+    """The shared error mapping of the simulation commands (hopspin.numerics_cli.run_simulation)."""
+    out = _cli(command, "--site-density", "0.002", "--sites", "40", "--cutoff", "1.0", "--seed", "0",
+               "--tau-s", "10", "-q")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "site_density=0.002" in lines[0] and "Traceback" not in out.stderr
