@@ -34,8 +34,10 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 from scipy.sparse import coo_matrix
+from threadpoolctl import threadpool_limits
 
 from . import _elimination_batch as _lanes
+from . import multifrontal as _mf
 
 __all__ = ["ShiftedSolution", "solve_shifted", "EliminationPlan", "plan_elimination",
            "estimate_memory"]
@@ -499,7 +501,7 @@ def edge_flows(plan: EliminationPlan, P: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class ShiftedSolution:
     shifts: np.ndarray  # (K,) eps = tau_0 / tau_s
-    bond_difference: np.ndarray  # (K, B) D_b = g_ij (S_j - S_i) for bond (i, j)
+    bond_difference: np.ndarray | None  # (K, B) D_b = g_ij (S_j - S_i) for bond (i, j); None (multifrontal)
     spin: np.ndarray  # (K, M) zero-mean part S0 = (L + eps)^-1 (source - mean)
     uniform_part: np.ndarray  # (K,) mean(source)/eps (inf if eps == 0 and mean != 0; 0 if mean == 0)
     source_mean: float
@@ -512,9 +514,26 @@ class ShiftedSolution:
         return self.spin[k] + self.uniform_part[k]
 
 
+#: engines of :func:`solve_shifted`
+SHIFT_METHODS = ("multifrontal", "backprop")
+
+
 def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
-                  tolerance: float = 1e-9, threads: int | None = None) -> ShiftedSolution:
+                  tolerance: float = 1e-9, threads: int | None = None,
+                  method: str = "multifrontal") -> ShiftedSolution:
     """Steady state of (S43): sum_j g_ij (S_j - S_i) - eps S_i + source_i = 0 for each eps.
+
+    Two exact engines (both subtraction-free, same METIS order):
+
+    * ``method="multifrontal"`` (default, fast): supernodal elimination with dense fronts
+      (:mod:`numerics.multifrontal`), potentials only.  ``bond_difference`` is ``None``;
+      ``max_balance_error[k]`` is the componentwise (Oettli-Prager) backward error
+      max_i |r_i| / (|source_i - mean| + eps |S_i| + sum_j g_ij (|S_i| + |S_j|)) of the
+      computed S (r = the node balance below): the relative change of the conductances,
+      shift and source for which S would be exact.
+    * ``method="backprop"``: one-pivot-at-a-time elimination plus the current
+      back-propagation, which also gives every bond difference D_b = g_ij (S_j - S_i) to
+      ~1e-16 of the source scale (for the Eq. (12) cross-check; ~10x slower).
 
     All M cluster sites are ordinary nodes (closed spin system, no electrodes).  For each
     shift eps >= 0 (eps = inf allowed: S = 0, D = 0) the zero-mean part
@@ -529,6 +548,8 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     cores; the kernels release the GIL).
     """
     t0 = time.perf_counter()
+    if method not in SHIFT_METHODS:
+        raise ValueError(f"method must be one of {SHIFT_METHODS}, got {method!r}")
     shifts = np.atleast_1d(np.asarray(shifts, dtype=np.float64))
     if shifts.ndim != 1 or np.any(np.isnan(shifts)) or np.any(shifts < 0):
         raise ValueError("shifts must be a 1-D array of eps = tau_0/tau_s >= 0 (inf allowed)")
@@ -537,7 +558,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     if source.shape != (M,) or not np.all(np.isfinite(source)):
         raise ValueError(f"source must be a finite array of shape ({M},), got {source.shape}")
     bonds = network.bonds
-    check_memory(network, int(np.sum(np.isfinite(shifts))), threads)
+    check_memory(network, int(np.sum(np.isfinite(shifts))), threads, method)
+    if method == "multifrontal":
+        return _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
     g = np.exp(-2.0 * network.lengths)
     mean = float(np.mean(source))
     s0 = source - mean
@@ -585,8 +608,7 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
         for j, k in enumerate(batch):
             Sk = np.empty(M)
             Sk[plan.order] = V[:, j]
-            if eps[j] == 0:
-                Sk -= Sk.mean()
+            Sk -= Sk.mean()  # exact zero mean (see the multifrontal engine)
             S[k] = Sk
             flow = plan.edge_g * P[plan.edge_entry, j]
             Dk = np.where(plan.edge_flip, -flow, flow)[loc]  # bond (i, j): flow from j into i
@@ -610,12 +632,80 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     return sol
 
 
+def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0) -> ShiftedSolution:
+    """``solve_shifted(method="multifrontal")``: see there."""
+    M = network.positions.shape[0]
+    bonds = network.bonds
+    g = np.exp(-2.0 * network.lengths)
+    mean = float(np.mean(source))
+    s0 = source - mean
+    scale = float(np.max(np.abs(source))) if M else 0.0
+    K = shifts.size
+    S = np.zeros((K, M))
+    err = np.zeros(K)
+    uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
+                        for eps in shifts])
+    todo = [k for k in range(K) if not (math.isinf(shifts[k]) or scale == 0.0)]
+    if todo:
+        plan = plan_elimination(M, bonds[:, 0], bonds[:, 1], g, network.positions, terminals=(),
+                                cutoff=network.cutoff_length, inner_order=network_order(network))
+        pu, pv = plan.position[plan.edge_u], plan.position[plan.edge_v]
+        sn = _mf.supernodal_plan(plan.ptr, plan.idx, M, np.minimum(pu, pv), np.maximum(pu, pv))
+        rhs = np.ascontiguousarray(s0[plan.order])
+        a, b = bonds[:, 0], bonds[:, 1]
+
+        def work(k):
+            eps = float(shifts[k])
+            Sp = _mf.factor_solve(sn, plan.edge_g, eps, rhs)
+            Sk = np.empty(M)
+            Sk[plan.order] = Sp
+            # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
+            # would otherwise come back as a uniform offset ~1e-16 |source| / ε
+            Sk -= Sk.mean()
+            S[k] = Sk
+            err[k] = backward_error(a, b, g, eps, Sk, s0)
+
+        workers = max(1, min(int(threads or os.cpu_count() or 1), len(todo)))
+        if workers == 1:
+            for k in todo:
+                work(k)
+        else:
+            # one BLAS thread per worker: the workers already fill the cores
+            with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as ex:
+                list(ex.map(work, todo))
+    sol = ShiftedSolution(shifts=shifts, bond_difference=None, spin=S, uniform_part=uniform,
+                          source_mean=mean, max_balance_error=err,
+                          method="subtraction-free supernodal multifrontal elimination (dense fronts)",
+                          seconds=time.perf_counter() - t0)
+    if not np.all(err <= tolerance):
+        raise ArithmeticError(f"spin balance (backward) error {err.max():.3g} exceeds tolerance {tolerance:g}")
+    return sol
+
+
+def backward_error(a: np.ndarray, b: np.ndarray, g: np.ndarray, eps: float, S: np.ndarray,
+                   rhs: np.ndarray) -> float:
+    """Componentwise (Oettli-Prager) backward error of S for (L + eps) S = rhs, bonds (a, b)
+    with conductances g: max_i |r_i| / (|rhs_i| + eps |S_i| + sum_j g_ij (|S_i| + |S_j|)),
+    r_i = sum_j g_ij (S_j - S_i) - eps S_i + rhs_i (0/0 counts as 0)."""
+    M = S.shape[0]
+    d = g * (S[b] - S[a])
+    w = g * (np.abs(S[a]) + np.abs(S[b]))
+    r = np.bincount(a, d, M) - np.bincount(b, d, M) - eps * S + rhs
+    den = np.abs(rhs) + eps * np.abs(S) + np.bincount(a, w, M) + np.bincount(b, w, M)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.where(den > 0, np.abs(r) / np.where(den > 0, den, 1.0), np.where(r == 0, 0.0, np.inf))
+    return float(np.max(q)) if M else 0.0
+
+
 _LANES: int | None = None  # override of the lane count (tests, benchmarks)
 
 #: factor entries per site ~ NNZ_COEFF x (mean degree) x log2(M) for the METIS order of
 #: these geometric networks (measured: 2.17e6 at M = 1e5, 1.26e7 at M = 5e5, degree 10.1)
 NNZ_COEFF = 0.134
 LANE_BUDGET = 1.5e9
+#: bytes per factor entry held by one multifrontal shift in flight (stored fronts + update
+#: matrices; measured at M = 5e5)
+MF_BYTES_PER_NNZ = 24
 
 
 def estimate_factor_nnz(n_sites: int, n_bonds: int) -> float:
@@ -625,12 +715,15 @@ def estimate_factor_nnz(n_sites: int, n_bonds: int) -> float:
     return NNZ_COEFF * deg * M * math.log2(M) + n_bonds
 
 
-def estimate_memory(network, shifts: int = 30, threads: int | None = None) -> int:
+def estimate_memory(network, shifts: int = 30, threads: int | None = None,
+                    method: str = "multifrontal") -> int:
     """Estimated peak bytes of ``solve_kirchhoff`` followed by ``solve_shifted`` with
     ``shifts`` shifts (0: Kirchhoff only) on ``network`` (network arrays included).
 
-    Counts the plan (pattern int64 + values), the Kirchhoff work arrays, the shifted
-    outputs (K x bonds differences, K x sites spins) and the lane buffers
+    Counts the plan (pattern int64 + values), the Kirchhoff work arrays and the shifted
+    outputs (K x sites spins, plus K x bonds differences for ``method="backprop"``).  Per
+    concurrent shift, ``"multifrontal"`` holds its stored fronts and update matrices
+    (:data:`MF_BYTES_PER_NNZ` per factor entry); ``"backprop"`` its lane buffers
     (2 x nnz float64 per lane, capped by ``LANE_BUDGET``).
     """
     M = int(network.positions.shape[0])
@@ -642,10 +735,14 @@ def estimate_memory(network, shifts: int = 30, threads: int | None = None) -> in
     total = base + plan + kirch
     if shifts > 0:
         workers = max(1, min(int(threads or os.cpu_count() or 1), shifts))
-        lanes = lanes_per_batch(int(nnz), shifts, workers)
-        lane_bytes = workers * lanes * (16 * nnz + 40 * M)
-        out = shifts * (8 * B + 8 * M)
-        total = max(total, base + plan + out + lane_bytes + 8 * B * 4)
+        if method == "multifrontal":
+            work = workers * (MF_BYTES_PER_NNZ * nnz + 8 * M) + 8 * (nnz + 6 * M)
+            out = shifts * 8 * M
+        else:
+            lanes = lanes_per_batch(int(nnz), shifts, workers)
+            work = workers * lanes * (16 * nnz + 40 * M)
+            out = shifts * (8 * B + 8 * M)
+        total = max(total, base + plan + out + work + 8 * B * 4)
     return int(total)
 
 
@@ -661,10 +758,10 @@ def available_memory() -> int | None:
     return None
 
 
-def check_memory(network, shifts: int, threads: int | None = None) -> None:
+def check_memory(network, shifts: int, threads: int | None = None, method: str = "multifrontal") -> None:
     """Raise ``MemoryError`` early (before any large allocation) if the estimate exceeds
     the available memory."""
-    need = estimate_memory(network, shifts, threads)
+    need = estimate_memory(network, shifts, threads, method)
     have = available_memory()
     if have is not None and need > have:
         raise MemoryError(

@@ -63,8 +63,9 @@ class SpinResponse:
     u_dr : (2,) drift spin current;  u_diff : (K, 2) diffusion spin current;  u : (K, 2) total
     axis : (3,) ĉ, the direction of the separated spin (zeros if c = 0)
     kkm_error : largest |s − β u × ĉ| / |s_dr| over τ_s (Eq. 10)
-    eq12_error : largest |u − (2L/N) ε Σ R_i S̃_i / I| / |u_dr| over τ_s > 0 (Eq. 12)
-    max_balance_error : of the (S43) solves;  triangles : triangles in the bond graph
+    eq12_error : largest |u − (2L/N) ε Σ R_i S̃_i / I| / |u_dr| over τ_s > 0 (Eq. 12); None on the
+        multifrontal route, where u is computed from Eq. (12)
+    max_balance_error : of the (S43) solves (backward error on the multifrontal route);  triangles : triangles in the bond graph
     drift_site : (M, 3) per-site drift generation (same normalisation as s_dr)
     spin_sep : (K, M) separated spin S̃ (zero-mean part; per unit current, along ĉ)
     source : (M,) γ_i along ĉ
@@ -79,7 +80,7 @@ class SpinResponse:
     u: np.ndarray
     axis: np.ndarray
     kkm_error: float
-    eq12_error: float
+    eq12_error: float | None
     max_balance_error: float
     triangles: int
     drift_site: np.ndarray
@@ -88,10 +89,16 @@ class SpinResponse:
 
 
 def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
-                  threads: int | None = None) -> SpinResponse:
+                  threads: int | None = None, solver: str = "multifrontal") -> SpinResponse:
     """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc).
 
-    ``threads`` is passed to :func:`numerics.laplacian.solve_shifted` (default: all cores).
+    ``solver`` selects the (S43) engine of :func:`numerics.laplacian.solve_shifted`:
+    ``"multifrontal"`` (default) gives S̃ only, and the total spin current is taken from
+    Eq. (12), ``u = (2L/N) ε Σ_i (R_i − R̄) S̃_i / I_total`` (Σ_i S̃_i = 0 exactly, so the centred
+    positions change nothing but the rounding); ``eq12_error`` is then ``None`` (not an
+    independent check on this route — ``max_balance_error`` is the solve's backward error).
+    ``"backprop"`` also back-propagates every bond difference, forms u = u_dr + u_diff from them
+    and checks Eq. (12) against it.  ``threads``: default all cores.
     """
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
@@ -113,31 +120,41 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
         axis_out = np.zeros(3)
     else:
         gamma = sums.source_site @ axis
-        solution = solve_shifted(network, gamma, shifts, threads=threads)
+        solution = solve_shifted(network, gamma, shifts, threads=threads, method=solver)
         spin, diffs = solution.spin, solution.bond_difference
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis
     u_dr = 2 * scale * (pos.T @ gamma)
-    u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2)
-    # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
-    s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
-    s = s_dr + s_diff
-    u = u_dr + u_diff
-    # diagnostics: the two routes to the total, compared before either is preferred
+    centred = pos - pos.mean(axis=0)
+    if diffs is None:
+        # Eq. (12): u = (2L/N) ε Σ_i R_i S̃_i / I (ε = ∞: S̃ = 0 and u = u_dr; ε = 0: u = 0)
+        u = np.empty((k, 2))
+        for idx, eps in enumerate(shifts):
+            u[idx] = u_dr if np.isinf(eps) else 2 * scale * eps * (centred.T @ spin[idx])
+        s = s_dr + np.cross((u - u_dr) @ beta.T, axis_out)
+        eq12_error = None
+    else:
+        u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2)
+        # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
+        s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
+        s = s_dr + s_diff
+        u = u_dr + u_diff
+        eq12_error = 0.0
+        ref_u = max(np.linalg.norm(u_dr), 1e-300)
+        for idx, eps in enumerate(shifts):
+            if 0 < eps < np.inf and axis is not None:
+                predicted = 2 * scale * eps * (centred.T @ spin[idx])
+                eq12_error = max(eq12_error, float(np.linalg.norm(u[idx] - predicted) / ref_u))
+                if np.linalg.norm(u[idx]) < CANCELLATION * ref_u:
+                    # Large τ_s: u = u_dr + u_diff is a cancellation of two O(1) terms; Eq. (12) gives the
+                    # same total without it, and the KKM relation (10) the polarization.
+                    u[idx] = predicted
+                    s[idx] = np.cross(beta @ predicted, axis_out)
+    # the KKM relation (10) between the two totals (for the drift parts an independent check of the
+    # kernels: the drift generation against the source dipole)
     kkm = np.cross(u @ beta.T, axis_out)
     ref_s = max(np.linalg.norm(s_dr), 1e-300)
     kkm_error = float(np.max(np.linalg.norm(s - kkm, axis=1)) / ref_s) if axis is not None and k else 0.0
-    eq12_error = 0.0
-    ref_u = max(np.linalg.norm(u_dr), 1e-300)
-    for idx, eps in enumerate(shifts):
-        if 0 < eps < np.inf and axis is not None:
-            predicted = 2 * scale * eps * (pos.T @ spin[idx])
-            eq12_error = max(eq12_error, float(np.linalg.norm(u[idx] - predicted) / ref_u))
-            if np.linalg.norm(u[idx]) < CANCELLATION * ref_u:
-                # Large τ_s: u = u_dr + u_diff is a cancellation of two O(1) terms; Eq. (12) gives the
-                # same total without it, and the KKM relation (10) the polarization.
-                u[idx] = predicted
-                s[idx] = np.cross(beta @ predicted, axis_out)
     s_diff = s - s_dr
     u_diff = u - u_dr
     return SpinResponse(tau_s=taus, s_dr=s_dr, s_diff=s_diff, s=s, u_dr=u_dr, u_diff=u_diff, u=u, axis=axis_out,

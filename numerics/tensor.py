@@ -70,7 +70,7 @@ class TensorResult:
     responses: tuple[SpinResponse, SpinResponse]
     max_conservation_error: float
     kkm_error: float
-    eq12_error: float
+    eq12_error: float | None
     seconds: float
     sge: np.ndarray | None = None
 
@@ -90,8 +90,14 @@ class TensorResult:
                 "kkm_error": self.kkm_error, "eq12_error": self.eq12_error, "seconds": round(self.seconds, 3)}
 
 
+def _max_or_none(*values):
+    """Largest of the values that are not None (None if all are)."""
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
 def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, hop_cutoff: float = 1.5,
-                sample: Sample | None = None, with_sge: bool = False) -> TensorResult:
+                sample: Sample | None = None, with_sge: bool = False, solver: str = "multifrontal") -> TensorResult:
     """CISP tensor, drift part and spin-Hall spin currents for a general β on one sample.
 
     Parameters
@@ -100,6 +106,7 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
     beta : (3, 2) array-like in ħ²/(m a_b)
     sample : optional pre-built sample (then site_density/sites/seed only label the result)
     with_sge : also compute the SGE tensor by its own route (6 short-circuit solves)
+    solver : engine of the (S43) solves (see :func:`numerics.response.spin_response`)
     """
     t0 = time.perf_counter()
     _, n_sites, taus, cutoff = validate_parameters(site_density, sites, tau_s, hop_cutoff)
@@ -111,7 +118,7 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
         net = build_network(smp, hop_cutoff=cutoff)
         kir = solve_kirchhoff(net)
         conservation = max(conservation, kir.max_conservation_error)
-        runs.append(spin_response(net, kir, b, taus))
+        runs.append(spin_response(net, kir, b, taus, solver=solver))
         if with_sge:
             from .sge import short_circuit_response
             for mu in range(3):
@@ -124,5 +131,5 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
     spin_current = np.stack([rx.u, ry.u @ ROTATION], axis=-1)     # (K, 2, 2)
     return TensorResult(beta=beta, tau_s=taus, cisp=cisp, cisp_drift=drift, spin_current=spin_current,
                         axis=rx.axis, responses=(rx, ry), max_conservation_error=conservation,
-                        kkm_error=max(rx.kkm_error, ry.kkm_error), eq12_error=max(rx.eq12_error, ry.eq12_error),
+                        kkm_error=max(rx.kkm_error, ry.kkm_error), eq12_error=_max_or_none(rx.eq12_error, ry.eq12_error),
                         seconds=time.perf_counter() - t0, sge=sge)

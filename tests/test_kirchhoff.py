@@ -80,8 +80,9 @@ def kirchhoff_reference(network, dps=60):
         return cur, total
 
 
-def shifted_reference(network, source, eps, dps=60):
-    """Bond differences g (S_j - S_i) of (L + eps) S = source - mean (eps = 0: zero-mean S)."""
+def shifted_reference(network, source, eps, dps=60, spin=False):
+    """Bond differences g (S_j - S_i) of (L + eps) S = source - mean (eps = 0: zero-mean S);
+    with ``spin=True`` also the site values S (as a float array)."""
     with mp.workdps(dps):
         M = network.positions.shape[0]
         g = np.exp(-2.0 * network.lengths)
@@ -94,9 +95,14 @@ def shifted_reference(network, source, eps, dps=60):
         if eps == 0:
             fixed = {M - 1: mp.mpf(0)}
             x = _eliminate_solve(M, edges, {}, rhs, fixed)
+            shift = sum((x[k] for k in range(M)), mp.mpf(0)) / M
+            x = {k: x[k] - shift for k in range(M)}
         else:
             x = _eliminate_solve(M, edges, {k: mp.mpf(eps) for k in range(M)}, rhs, {})
-        return [mp.mpf(gb) * (x[j] - x[i]) for (i, j), gb in zip(network.bonds.tolist(), g.tolist())]
+        diffs = [mp.mpf(gb) * (x[j] - x[i]) for (i, j), gb in zip(network.bonds.tolist(), g.tolist())]
+        if spin:
+            return diffs, np.array([float(x[k]) for k in range(M)])
+        return diffs
 
 
 @pytest.fixture(scope="module")
@@ -204,14 +210,18 @@ def _dense(net):
     return L, g
 
 
-def test_shifted_matches_dense_float_high_density():
+METHODS = ("multifrontal", "backprop")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_shifted_matches_dense_float_high_density(method):
     net = build_network(random_sample(0.1, 400, seed=3))
     M = net.positions.shape[0]
     src = np.random.default_rng(0).normal(size=M) + 0.3
     L, g = _dense(net)
     i, j = net.bonds.T
     shifts = np.array([0.0, 1e-3, 1.0, np.inf])
-    sol = solve_shifted(net, src, shifts)
+    sol = solve_shifted(net, src, shifts, method=method)
     s0 = src - src.mean()
     for k, eps in enumerate(shifts[:3]):
         if eps == 0:
@@ -219,50 +229,117 @@ def test_shifted_matches_dense_float_high_density():
             S -= S.mean()
         else:
             S = np.linalg.solve(L + eps * np.eye(M), s0)
-        Dd = g * (S[j] - S[i])
-        assert np.max(np.abs(sol.bond_difference[k] - Dd)) < 1e-10 * np.max(np.abs(Dd))
+        if method == "backprop":
+            Dd = g * (S[j] - S[i])
+            assert np.max(np.abs(sol.bond_difference[k] - Dd)) < 1e-10 * np.max(np.abs(Dd))
         assert np.max(np.abs(sol.spin[k] - S)) < 1e-10 * np.max(np.abs(S))
         assert sol.uniform_part[k] == (np.inf if eps == 0 else src.mean() / eps)
     # eps = inf: tau_s = 0, S = 0 exactly
-    assert np.all(sol.bond_difference[3] == 0) and np.all(sol.spin[3] == 0)
+    assert np.all(sol.spin[3] == 0)
+    if method == "backprop":
+        assert np.all(sol.bond_difference[3] == 0)
+    else:
+        assert sol.bond_difference is None
     assert sol.uniform_part[3] == 0
     assert np.all(sol.max_balance_error <= 1e-12)
 
 
-def test_shifted_against_mpmath_low_density(small_low_density):
+@pytest.mark.parametrize("method", METHODS)
+def test_shifted_against_mpmath_low_density(small_low_density, method):
     net = small_low_density
     M = net.positions.shape[0]
     rng = np.random.default_rng(1)
     src = rng.normal(size=M)
     shifts = np.array([0.0, 1e-14])
-    sol = solve_shifted(net, src, shifts)
+    sol = solve_shifted(net, src, shifts, method=method)
     assert np.all(sol.max_balance_error <= 1e-9)
+    centred = net.positions - net.positions.mean(axis=0)
     for k, eps in enumerate(shifts):
-        ref = np.array([float(d) for d in shifted_reference(net, src, eps)])
-        scale = np.max(np.abs(ref))
-        assert np.max(np.abs(sol.bond_difference[k] - ref)) <= 1e-12 * scale
-        big = np.abs(ref) >= 1e-6 * scale
-        assert np.max(np.abs(sol.bond_difference[k][big] - ref[big]) / np.abs(ref[big])) < 1e-8
+        ref_d, ref_s = shifted_reference(net, src, eps, spin=True)
+        # every site value, and the dipole sum of Eq. (12) that the spin response uses
+        assert np.max(np.abs(sol.spin[k] - ref_s)) <= 1e-12 * np.max(np.abs(ref_s))
+        dip, dip_ref = centred.T @ sol.spin[k], centred.T @ ref_s
+        assert np.all(np.abs(dip - dip_ref) <= 1e-11 * np.abs(dip_ref).max())
+        if method == "backprop":
+            ref = np.array([float(d) for d in ref_d])
+            scale = np.max(np.abs(ref))
+            assert np.max(np.abs(sol.bond_difference[k] - ref)) <= 1e-12 * scale
+            big = np.abs(ref) >= 1e-6 * scale
+            assert np.max(np.abs(sol.bond_difference[k][big] - ref[big]) / np.abs(ref[big])) < 1e-8
 
 
-def test_shifted_large_eps_and_uniform_part():
+@pytest.mark.parametrize("method", METHODS)
+def test_shifted_large_eps_and_uniform_part(method):
     net = build_network(random_sample(0.01, 2000, seed=5))
     M = net.positions.shape[0]
     src = np.random.default_rng(2).normal(size=M)
     shifts = np.array([1e-14, 1e-4, 1e2, 1e8, np.inf])
-    sol = solve_shifted(net, src, shifts)
+    sol = solve_shifted(net, src, shifts, method=method)
     assert np.all(sol.max_balance_error <= 1e-9)
-    dmax = np.max(np.abs(sol.bond_difference), axis=1)
-    assert dmax[3] < 1e-8 * dmax[0] and dmax[4] == 0
+    if method == "backprop":
+        dmax = np.max(np.abs(sol.bond_difference), axis=1)
+        assert dmax[3] < 1e-8 * dmax[0] and dmax[4] == 0
     assert np.allclose(sol.uniform_part[:4], src.mean() / shifts[:4], rtol=1e-15)
     # at huge eps S0 -> (source - mean)/eps
     assert np.allclose(sol.spin[3] * 1e8, src - src.mean(), rtol=1e-6, atol=1e-12)
-    # zero-mean source: no uniform part even at eps = 0
-    z = src - src.mean()
-    z -= z.mean()
-    sol0 = solve_shifted(net, np.full(M, 2.0), np.array([0.0, 1.0]))
+    # a uniform source: no zero-mean part at all
+    sol0 = solve_shifted(net, np.full(M, 2.0), np.array([0.0, 1.0]), method=method)
     assert np.all(sol0.uniform_part == np.array([np.inf, 2.0]))
-    assert np.all(sol0.bond_difference == 0)
+    assert np.all(sol0.spin == 0)
+    if method == "backprop":
+        assert np.all(sol0.bond_difference == 0)
+
+
+@pytest.mark.parametrize("density", [0.002, 0.01, 0.1])
+def test_multifrontal_agrees_with_backprop_engine(density):
+    """Two independent exact engines (dense-front BLAS-3 elimination vs one pivot at a time)."""
+    net = build_network(random_sample(density, 6000, seed=11))
+    src = np.random.default_rng(5).normal(size=net.positions.shape[0])
+    shifts = np.array([0.0, 1e-14, 1e-9, 1e-4, 1.0])
+    a = solve_shifted(net, src, shifts, method="multifrontal")
+    b = solve_shifted(net, src, shifts, method="backprop")
+    for k in range(shifts.size):
+        assert np.max(np.abs(a.spin[k] - b.spin[k])) <= 1e-12 * np.max(np.abs(b.spin[k]))
+    assert np.all(a.max_balance_error < 1e-11)
+
+
+def test_multifrontal_summation_order_does_not_matter():
+    """Block size, BLAS vs loop updates and supernode amalgamation only reorder positive sums."""
+    from numerics import multifrontal as mf
+    from numerics.laplacian import network_order, plan_elimination
+    net = build_network(random_sample(0.005, 20000, seed=2))
+    M = net.positions.shape[0]
+    g = np.exp(-2 * net.lengths)
+    plan = plan_elimination(M, net.bonds[:, 0], net.bonds[:, 1], g, net.positions, (),
+                            net.cutoff_length, inner_order=network_order(net))
+    pu, pv = plan.position[plan.edge_u], plan.position[plan.edge_v]
+    lo, hi = np.minimum(pu, pv), np.maximum(pu, pv)
+    rhs = np.random.default_rng(0).normal(size=M)
+    rhs -= rhs.mean()
+    fundamental = mf.supernodal_plan(plan.ptr, plan.idx, M, lo, hi, relax_pivots=1, relax_zeros=0.0)
+    relaxed = mf.supernodal_plan(plan.ptr, plan.idx, M, lo, hi, relax_pivots=64, relax_zeros=0.3)
+    assert relaxed.supernodes < fundamental.supernodes
+    assert np.diff(fundamental.sn_start).max() > 32  # large fronts exist: the GEMM path is used
+    for eps in (0.0, 1e-12, 1e-3):
+        ref = mf.factor_solve(fundamental, plan.edge_g, eps, rhs, block=1, gemm_min=1 << 60)
+        scale = np.max(np.abs(ref))
+        for sp, block, gemm_min in ((fundamental, 64, 0), (relaxed, 8, 0), (relaxed, 64, 4096)):
+            got = mf.factor_solve(sp, plan.edge_g, eps, rhs, block=block, gemm_min=gemm_min)
+            assert np.max(np.abs(got - ref)) <= 1e-13 * scale
+
+
+def test_multifrontal_disconnected_network_is_an_error():
+    from numerics import multifrontal as mf
+    from numerics.laplacian import _symbolic
+    # two separate bonds 0-1 and 2-3: at eps = 0 the pivot of position 1 vanishes
+    aptr = np.array([0, 1, 1, 2, 2], np.int64)
+    aidx = np.array([1, 3], np.int64)
+    ptr, idx = _symbolic(4, aptr, aidx)
+    sp = mf.supernodal_plan(ptr, idx, 4, np.array([0, 2]), np.array([1, 3]))
+    with pytest.raises(ArithmeticError, match="disconnected"):
+        mf.factor_solve(sp, np.array([1.0, 1.0]), 0.0, np.array([1.0, -1.0, 1.0, -1.0]))
+    assert np.allclose(mf.factor_solve(sp, np.array([1.0, 1.0]), 1.0, np.array([1.0, -1.0, 0, 0])),
+                       [1 / 3, -1 / 3, 0, 0])
 
 
 def test_shifted_bad_inputs():

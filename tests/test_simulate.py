@@ -200,7 +200,7 @@ def test_cli_bad_input_one_line_exit_2(args, word):
 
 def test_cli_simulate_beta_tensor_and_maps(tmp_path):
     out = _cli("simulate", "--site-density", "0.02", "--sites", "2000", "--tau-s", "0", "100",
-               "--beta", "rd:0.3,1", "--json", "-q")
+               "--beta", "rd:0.3,1", "--solver", "backprop", "--json", "-q")
     assert out.returncode == 0, out.stderr
     rec = json.loads(out.stdout)
     tensor = np.array(rec["cisp_tensor"])
