@@ -151,7 +151,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     rep.figure(maps[-1], "Spin separation S~z (steady state of (S43), tau_s = 1e3 tau_0) on a 20000-site sample: "
                          "the drift spin current separates spins across the current-carrying percolation paths.")
     rep.paragraph(f"On every run the KKM relation (10) holds numerically (here to {map_run.kkm_error:.1e}) and "
-                  f"the (S43) solves have a componentwise backward error of {map_run.max_balance_error:.1e}.")
+                  f"the (S43) solves have a backward error of {map_run.max_balance_error:.1e}.")
 
     # the unified theory: SGE by its own route on the same sample, the Onsager relation (S39)
     from numerics.sge import spin_galvanic

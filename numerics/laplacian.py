@@ -527,10 +527,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
 
     * ``method="multifrontal"`` (default, fast): supernodal elimination with dense fronts
       (:mod:`numerics.multifrontal`), potentials only.  ``bond_difference`` is ``None``;
-      ``max_balance_error[k]`` is the componentwise (Oettli-Prager) backward error
-      max_i |r_i| / (|source_i - mean| + eps |S_i| + sum_j g_ij (|S_i| + |S_j|)) of the
-      computed S (r = the node balance below): the relative change of the conductances,
-      shift and source for which S would be exact.
+      ``max_balance_error[k]`` is the backward error of the computed S (:func:`backward_error`):
+      the relative change of the conductances, the shift and (normwise) the source for
+      which S would be exact.
     * ``method="backprop"``: one-pivot-at-a-time elimination plus the current
       back-propagation, which also gives every bond difference D_b = g_ij (S_j - S_i) to
       ~1e-16 of the source scale (for the Eq. (12) cross-check; ~10x slower).
@@ -684,17 +683,22 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
 
 def backward_error(a: np.ndarray, b: np.ndarray, g: np.ndarray, eps: float, S: np.ndarray,
                    rhs: np.ndarray) -> float:
-    """Componentwise (Oettli-Prager) backward error of S for (L + eps) S = rhs, bonds (a, b)
-    with conductances g: max_i |r_i| / (|rhs_i| + eps |S_i| + sum_j g_ij (|S_i| + |S_j|)),
-    r_i = sum_j g_ij (S_j - S_i) - eps S_i + rhs_i (0/0 counts as 0)."""
+    """Mixed backward error of S for (L + eps) S = rhs, bonds (a, b) with conductances g:
+    max_i |r_i| / (|rhs_i| + eps |S_i| + sum_j g_ij (|S_i| + |S_j|) + max_j |rhs_j|), with
+    r_i = sum_j g_ij (S_j - S_i) - eps S_i + rhs_i: the smallest η such that S is exact for
+    conductances and shift perturbed by a relative η each and a source perturbed by η max|rhs|
+    (componentwise in the matrix, normwise in the source, because the zero-mean projection of
+    the source is itself only accurate to ~1e-16 max|rhs| on every site)."""
     M = S.shape[0]
+    if M == 0:
+        return 0.0
     d = g * (S[b] - S[a])
     w = g * (np.abs(S[a]) + np.abs(S[b]))
     r = np.bincount(a, d, M) - np.bincount(b, d, M) - eps * S + rhs
-    den = np.abs(rhs) + eps * np.abs(S) + np.bincount(a, w, M) + np.bincount(b, w, M)
+    den = np.abs(rhs) + eps * np.abs(S) + np.bincount(a, w, M) + np.bincount(b, w, M) + np.max(np.abs(rhs))
     with np.errstate(invalid="ignore", divide="ignore"):
         q = np.where(den > 0, np.abs(r) / np.where(den > 0, den, 1.0), np.where(r == 0, 0.0, np.inf))
-    return float(np.max(q)) if M else 0.0
+    return float(np.max(q))
 
 
 _LANES: int | None = None  # override of the lane count (tests, benchmarks)
