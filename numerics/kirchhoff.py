@@ -20,6 +20,7 @@ import numpy as np
 
 from .laplacian import (_backprop, _factor, _potentials, check_memory, edge_flows,
                         estimate_memory, network_order, plan_elimination)
+from . import multifrontal as _mf
 from .network import DRAIN, SOURCE, Network
 
 __all__ = ["KirchhoffSolution", "ConservationError", "solve_kirchhoff", "conservation_error",
@@ -85,14 +86,27 @@ def electrode_plan(network: Network, g: np.ndarray):
     return node, u, v, live, plan
 
 
-def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolution:
+#: engines of :func:`solve_kirchhoff`
+KIRCHHOFF_METHODS = ("multifrontal", "backprop")
+
+
+def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "multifrontal") -> KirchhoffSolution:
     """Bond currents of ``network`` with the source strip at potential 1 and the drain at 0.
 
+    ``method="multifrontal"`` (default): the drain is the ground node, the source strip the last
+    position, eliminated with dense fronts; the potential differences of every front are
+    back-propagated in the same subtraction-free form (:func:`numerics.multifrontal.differences`).
+    ``method="backprop"``: the one-pivot-at-a-time engine with the arm-current back-propagation.
+    Both give every bond current to ~1e-16 I_total (tested against each other and mpmath).
     Raises :class:`ConservationError` if ``max_conservation_error > tolerance``.
     """
+    if method not in KIRCHHOFF_METHODS:
+        raise ValueError(f"method must be one of {KIRCHHOFF_METHODS}, got {method!r}")
     t0 = time.perf_counter()
     check_memory(network, 0)
     g = np.exp(-2.0 * network.lengths)
+    if method == "multifrontal":
+        return _solve_multifrontal(network, g, tolerance, t0)
     node, u, v, live, plan = electrode_plan(network, g)
     n = plan.n
     n_elim = n - 2
@@ -127,11 +141,57 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9) -> KirchhoffSolut
     loc = srt[np.searchsorted(key_plan[srt], lo[lv] * (n + 1) + hi[lv])]
     share = g[lv] / plan.edge_g[loc] * flow[loc]  # flow from hi into lo (reduced nodes)
     current[lv] = np.where(u[lv] == lo[lv], share, -share)  # flow from j into i
+    return _checked(network, potential, current, total, tolerance, t0,
+                    "subtraction-free nested-dissection elimination + current back-propagation")
+
+
+def _solve_multifrontal(network: Network, g: np.ndarray, tolerance: float, t0: float) -> KirchhoffSolution:
+    """``solve_kirchhoff(method="multifrontal")``: see there."""
+    el = np.asarray(network.electrode)
+    interior = np.flatnonzero(el == 0)
+    n_int = interior.size
+    n = n_int + 1                          # interior sites, then the source strip; drain = ground
+    node = np.full(el.shape[0], -1, np.int64)
+    node[interior] = np.arange(n_int)
+    node[el == SOURCE] = n_int
+    u, v = node[network.bonds[:, 0]], node[network.bonds[:, 1]]
+    regular = (u >= 0) & (v >= 0) & (u != v)
+    to_drain = (u >= 0) != (v >= 0)        # exactly one end in the drain strip
+    full = network_order(network)          # shared with solve_shifted on the same network
+    order = np.concatenate([node[full[el[full] == 0]], [n_int]])
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(n)
+    reg = np.flatnonzero(regular)
+    pa, pb = position[u[reg]], position[v[reg]]
+    sn = _mf.plan_from_edges(n, pa, pb)
+    dr = np.flatnonzero(to_drain)
+    end = np.where(u[dr] >= 0, u[dr], v[dr])
+    ground = np.bincount(position[end], weights=g[dr], minlength=n)
+    try:
+        fvals, cinv = _mf.factor(sn, g[reg], ground)
+    except ArithmeticError:
+        raise ArithmeticError("a cluster site is not connected to the electrodes") from None
+    if not cinv[-1] > 0:
+        raise ArithmeticError("electrodes are not connected")
+    total = 1.0 / cinv[-1]                 # C of the source = conductance source -> drain
+    delta, v_pos = _mf.differences(sn, fvals, cinv)   # V_lo - V_hi of each regular bond (positions)
+    v_node = v_pos[position]
+    # V_i - V_j for every bond (i, j): regular bonds, drain bonds (V = 0 there), zero inside a strip
+    diff = np.zeros(network.bonds.shape[0])
+    diff[reg] = np.where(pa < pb, delta, -delta)
+    diff[dr] = np.where(u[dr] >= 0, v_node[np.maximum(u[dr], 0)], -v_node[np.maximum(v[dr], 0)])
+    current = -g * diff                    # flow from j into i = g (V_j - V_i)
+    potential = np.where(node >= 0, v_node[np.maximum(node, 0)], 0.0)
+    return _checked(network, potential, current, total, tolerance, t0,
+                    "subtraction-free supernodal multifrontal elimination + potential-difference "
+                    "back-propagation (dense fronts)")
+
+
+def _checked(network, potential, current, total, tolerance, t0, method) -> KirchhoffSolution:
+    """The solution with its conservation check (raises :class:`ConservationError`)."""
     err = conservation_error(network, current, total)
     sol = KirchhoffSolution(potential=potential, bond_current=current, total_current=total,
-                            max_conservation_error=err,
-                            method="subtraction-free nested-dissection elimination + "
-                                   "current back-propagation",
+                            max_conservation_error=err, method=method,
                             seconds=time.perf_counter() - t0)
     if not (err <= tolerance):
         raise ConservationError(

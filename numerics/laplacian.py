@@ -646,18 +646,18 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
                         for eps in shifts])
     todo = [k for k in range(K) if not (math.isinf(shifts[k]) or scale == 0.0)]
     if todo:
-        plan = plan_elimination(M, bonds[:, 0], bonds[:, 1], g, network.positions, terminals=(),
-                                cutoff=network.cutoff_length, inner_order=network_order(network))
-        pu, pv = plan.position[plan.edge_u], plan.position[plan.edge_v]
-        sn = _mf.supernodal_plan(plan.ptr, plan.idx, M, np.minimum(pu, pv), np.maximum(pu, pv))
-        rhs = np.ascontiguousarray(s0[plan.order])
+        order = network_order(network)
+        position = np.empty(M, np.int64)
+        position[order] = np.arange(M)
+        sn = _mf.plan_from_edges(M, position[bonds[:, 0]], position[bonds[:, 1]])
+        rhs = np.ascontiguousarray(s0[order])
         a, b = bonds[:, 0], bonds[:, 1]
 
         def work(k):
             eps = float(shifts[k])
-            Sp = _mf.factor_solve(sn, plan.edge_g, eps, rhs)
+            Sp = _mf.factor_solve(sn, g, eps, rhs)
             Sk = np.empty(M)
-            Sk[plan.order] = Sp
+            Sk[order] = Sp
             # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
             # would otherwise come back as a uniform offset ~1e-16 |source| / ε
             Sk -= Sk.mean()
@@ -689,16 +689,38 @@ def backward_error(a: np.ndarray, b: np.ndarray, g: np.ndarray, eps: float, S: n
     conductances and shift perturbed by a relative η each and a source perturbed by η max|rhs|
     (componentwise in the matrix, normwise in the source, because the zero-mean projection of
     the source is itself only accurate to ~1e-16 max|rhs| on every site)."""
-    M = S.shape[0]
-    if M == 0:
+    if S.shape[0] == 0:
         return 0.0
-    d = g * (S[b] - S[a])
-    w = g * (np.abs(S[a]) + np.abs(S[b]))
-    r = np.bincount(a, d, M) - np.bincount(b, d, M) - eps * S + rhs
-    den = np.abs(rhs) + eps * np.abs(S) + np.bincount(a, w, M) + np.bincount(b, w, M) + np.max(np.abs(rhs))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        q = np.where(den > 0, np.abs(r) / np.where(den > 0, den, 1.0), np.where(r == 0, 0.0, np.inf))
-    return float(np.max(q))
+    return _backward_error(np.ascontiguousarray(a, np.int64), np.ascontiguousarray(b, np.int64),
+                           np.ascontiguousarray(g, np.float64), float(eps),
+                           np.ascontiguousarray(S, np.float64), np.ascontiguousarray(rhs, np.float64))
+
+
+@nb.njit(cache=True, nogil=True)
+def _backward_error(a, b, g, eps, S, rhs):
+    M = S.shape[0]
+    r = rhs - eps * S
+    den = np.abs(rhs) + eps * np.abs(S)
+    top = 0.0
+    for i in range(M):
+        top = max(top, abs(rhs[i]))
+    for t in range(a.shape[0]):
+        i = a[t]
+        j = b[t]
+        d = g[t] * (S[j] - S[i])
+        w = g[t] * (abs(S[i]) + abs(S[j]))
+        r[i] += d
+        r[j] -= d
+        den[i] += w
+        den[j] += w
+    worst = 0.0
+    for i in range(M):
+        q = den[i] + top
+        if q > 0.0:
+            worst = max(worst, abs(r[i]) / q)
+        elif r[i] != 0.0:
+            return np.inf
+    return worst
 
 
 _LANES: int | None = None  # override of the lane count (tests, benchmarks)

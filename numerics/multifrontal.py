@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
-__all__ = ["SupernodalPlan", "supernodal_plan", "factor_solve", "BLOCK", "GEMM_MIN"]
+__all__ = ["SupernodalPlan", "supernodal_plan", "plan_from_edges", "factor", "factor_solve", "differences", "BLOCK", "GEMM_MIN"]
 
 #: pivots eliminated together before one dense trailing update (X^T diag(1/C) X)
 BLOCK = 64
@@ -56,6 +56,7 @@ class SupernodalPlan:
     e_off: np.ndarray      # flat offset of each edge inside its front (row * (n_f + 1) + col)
     e_perm: np.ndarray     # edge order: e_g[e_perm] are the conductances in e_off order
     f_ptr: np.ndarray      # (nsn + 1,) offsets of the stored pivot rows (b × (n_f + 1) each)
+    parent: np.ndarray     # (nsn,) parent supernode (-1 for a root)
 
     @property
     def supernodes(self) -> int:
@@ -183,14 +184,19 @@ def _plan_arrays(starts, ptr, idx, n, ea, eb):
             fill[p] += 1
     # original edges (ea < eb, positions) -> flat offset in the front of ea's supernode
     m = ea.shape[0]
-    esn = np.empty(m, np.int64)
-    for t in range(m):
-        esn[t] = sn_of[ea[t]]
-    e_perm = np.argsort(esn, kind="mergesort")
     e_ptr = np.zeros(nsn + 1, np.int64)
     for t in range(m):
-        e_ptr[esn[t] + 1] += 1
-    e_ptr = np.cumsum(e_ptr)
+        e_ptr[sn_of[ea[t]] + 1] += 1
+    for j in range(nsn):
+        e_ptr[j + 1] += e_ptr[j]
+    esn = np.empty(m, np.int64)
+    e_perm = np.empty(m, np.int64)
+    nxt = e_ptr[:nsn].copy()
+    for t in range(m):          # stable counting sort of the edges by supernode
+        j = sn_of[ea[t]]
+        esn[t] = j
+        e_perm[nxt[j]] = t
+        nxt[j] += 1
     e_off = np.empty(m, np.int64)
     for q in range(m):
         t = e_perm[q]
@@ -211,7 +217,38 @@ def _plan_arrays(starts, ptr, idx, n, ea, eb):
         b = starts[j + 1] - starts[j]
         nf = b + s_ptr[j + 1] - s_ptr[j]
         f_ptr[j + 1] = f_ptr[j] + b * (nf + 1)
-    return s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr
+    return s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr, parent
+
+
+@nb.njit(cache=True)
+def _upper_csr(n, ea, eb):
+    """Rows of the upper pattern: for each position a, the positions b > a it is joined to
+    (duplicates allowed; ``numerics.laplacian._symbolic`` ignores them)."""
+    aptr = np.zeros(n + 1, np.int64)
+    for t in range(ea.shape[0]):
+        aptr[ea[t] + 1] += 1
+    for k in range(n):
+        aptr[k + 1] += aptr[k]
+    aidx = np.empty(ea.shape[0], np.int64)
+    nxt = aptr[:n].copy()
+    for t in range(ea.shape[0]):
+        aidx[nxt[ea[t]]] = eb[t]
+        nxt[ea[t]] += 1
+    return aptr, aidx
+
+
+def plan_from_edges(n: int, edge_a: np.ndarray, edge_b: np.ndarray, **relax) -> SupernodalPlan:
+    """Symbolic factorisation and supernodes for edges given as positions (any order of the
+    two ends; parallel edges allowed and kept: each edge's conductance is added to its front)."""
+    from .laplacian import _symbolic
+    a = np.asarray(edge_a, np.int64)
+    b = np.asarray(edge_b, np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    if np.any(lo == hi) or (lo.size and (lo.min() < 0 or hi.max() >= n)):
+        raise ValueError("edges must join two different positions in [0, n)")
+    aptr, aidx = _upper_csr(n, lo, hi)
+    ptr, idx = _symbolic(n, aptr, aidx)
+    return supernodal_plan(ptr, idx, n, lo, hi, **relax)
 
 
 def supernodal_plan(ptr: np.ndarray, idx: np.ndarray, n: int, edge_a: np.ndarray, edge_b: np.ndarray,
@@ -226,17 +263,19 @@ def supernodal_plan(ptr: np.ndarray, idx: np.ndarray, n: int, edge_a: np.ndarray
     eb = np.ascontiguousarray(edge_b, np.int64)
     if np.any(ea >= eb):
         raise ValueError("edges must be given as position pairs a < b")
-    s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr = _plan_arrays(starts, ptr, idx, n, ea, eb)
+    s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr, parent = _plan_arrays(starts, ptr, idx, n, ea, eb)
     return SupernodalPlan(n=n, sn_start=starts, s_ptr=s_ptr, s_idx=s_idx, rel=rel, c_ptr=c_ptr,
-                          c_list=c_list, e_ptr=e_ptr, e_off=e_off, e_perm=e_perm, f_ptr=f_ptr)
+                          c_list=c_list, e_ptr=e_ptr, e_off=e_off, e_perm=e_perm, f_ptr=f_ptr, parent=parent)
 
 
 @nb.njit(cache=True, nogil=True)
-def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, eps, f_ptr, fvals, cinv,
+def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, ground, f_ptr, fvals, cinv,
             block, gemm_min):
-    """Numeric multifrontal GTH elimination at shift eps.  Fills ``fvals`` (pivot rows of every
-    front) and ``cinv`` (1/C_k, 0 for the ε = 0 reference).  Returns -1, or the position of a
-    vanishing pivot (disconnected network)."""
+    """Numeric multifrontal GTH elimination with ``ground[k]`` the conductance from position k
+    to the ground node (ε for the spin problem).  Fills ``fvals`` (pivot rows of every front,
+    last column = reduced ground conductance) and ``cinv`` (1/C_k; 0 for a reference node: the
+    last position when its pivot vanishes).  Returns -1, or the position of a vanishing pivot
+    (disconnected network)."""
     nsn = sn_start.shape[0] - 1
     n = sn_start[nsn]
     upd = [np.empty((0, 0)) for _ in range(nsn)]
@@ -251,7 +290,7 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, eps, 
         for q in range(e_ptr[J], e_ptr[J + 1]):
             Ff[e_off[q]] += e_g[q]
         for i in range(b):
-            F[i, nf] += eps
+            F[i, nf] += ground[f + i]
         for q in range(c_ptr[J], c_ptr[J + 1]):
             c = c_list[q]
             U = upd[c]
@@ -355,19 +394,146 @@ def _solve(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
     return S
 
 
+def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: int = BLOCK,
+           gemm_min: int = GEMM_MIN) -> tuple[np.ndarray, np.ndarray]:
+    """Numeric factorisation: (stored fronts, 1/pivots).  ``ground`` (positions) are the
+    conductances to the ground node.  Raises ``ArithmeticError`` for a disconnected network.
+    ``block`` and ``gemm_min`` only change the summation order (tests)."""
+    fvals = np.empty(plan.stored)
+    cinv = np.empty(plan.n)
+    e_g = np.ascontiguousarray(np.asarray(edge_g, np.float64)[plan.e_perm])
+    bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
+                  plan.e_ptr, plan.e_off, e_g, np.ascontiguousarray(ground, np.float64), plan.f_ptr,
+                  fvals, cinv, int(block), int(gemm_min))
+    if bad >= 0:
+        raise ArithmeticError(f"vanishing pivot at position {bad}: the network is disconnected")
+    return fvals, cinv
+
+
 def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.ndarray,
                  block: int = BLOCK, gemm_min: int = GEMM_MIN) -> np.ndarray:
     """Solve (L + εI) S = rhs in positions (L: conductances ``edge_g`` of the plan's edges,
     in the order given to :func:`supernodal_plan`).  For ε = 0 the last position is the
     reference (S = 0 there; the caller fixes the constant).  Raises ``ArithmeticError`` for a
     disconnected network.  ``block`` and ``gemm_min`` only change the summation order (tests)."""
-    fvals = np.empty(plan.stored)
-    cinv = np.empty(plan.n)
-    e_g = np.ascontiguousarray(np.asarray(edge_g, np.float64)[plan.e_perm])
-    bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
-                  plan.e_ptr, plan.e_off, e_g, float(eps), plan.f_ptr, fvals, cinv,
-                  int(block), int(gemm_min))
-    if bad >= 0:
-        raise ArithmeticError(f"vanishing pivot at position {bad}: the network is disconnected")
+    fvals, cinv = factor(plan, edge_g, np.full(plan.n, float(eps)), block, gemm_min)
     return _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
                   np.ascontiguousarray(rhs, np.float64))
+
+
+@nb.njit(cache=True, nogil=True)
+def _differences(sn_start, s_ptr, rel, parent, c_ptr, f_ptr, fvals, cinv, e_ptr, e_off, e_perm, block,
+                 gemm_min):
+    """Potential differences of a network whose only injection is at the last position (the
+    source terminal, potential 1) and whose ground node is the drain (potential 0).
+
+    Top-down over the supernodes, each front gets the dense antisymmetric matrix
+    Δ[p, q] = V_p − V_q of its nodes plus the ground (index n_f): the structure part is copied
+    from the parent's matrix, the pivot rows follow from
+    ``Δ[k, q] = Σ_{m > k} (c_km / C_k) Δ[m, q]`` (the weights, ground included, sum to 1),
+    blocked so that the bulk is one dense product per block of pivots.  This is the current
+    back-propagation of :mod:`numerics.laplacian` in potential-difference form (c_kl Δ[k, l] is
+    the arm current of the reduced edge): every Δ is a convex combination of differences that
+    are already accurate in this sense, so a bond current g Δ carries an absolute error of
+    order 1e-16 × (total current) whatever the contrast.  Returns (V_a − V_b of each original
+    edge (a < b) in the input edge order, V of every position)."""
+    nsn = sn_start.shape[0] - 1
+    n = sn_start[nsn]
+    out = np.zeros(e_perm.shape[0])
+    V = np.empty(n)
+    dmat = [np.empty((0, 0)) for _ in range(nsn)]
+    pending = np.zeros(nsn, np.int64)
+    for J in range(nsn):
+        pending[J] = c_ptr[J + 1] - c_ptr[J]
+    for J in range(nsn - 1, -1, -1):
+        f = sn_start[J]
+        b = sn_start[J + 1] - f
+        s0 = s_ptr[J]
+        s = s_ptr[J + 1] - s0
+        nf = b + s
+        w = nf + 1
+        D = np.zeros((w, w))
+        P = parent[J]
+        if P >= 0:
+            DP = dmat[P]
+            gp = DP.shape[0] - 1
+            for i in range(s):
+                ri = rel[s0 + i]
+                for j in range(s):
+                    D[b + i, b + j] = DP[ri, rel[s0 + j]]
+                D[b + i, nf] = DP[ri, gp]
+                D[nf, b + i] = -DP[ri, gp]
+            pending[P] -= 1
+            if pending[P] == 0:
+                dmat[P] = np.empty((0, 0))
+        base = f_ptr[J]
+        for k0 in range(((b - 1) // block) * block, -1, -block):
+            k1 = min(b, k0 + block)
+            kb = k1 - k0
+            m = w - k1                      # trailing nodes k1..nf-1 and the ground
+            Wt = np.empty((kb, m))          # weights c_kq / C_k towards the trailing nodes
+            for r in range(kb):
+                inv = cinv[f + k0 + r]
+                row = base + (k0 + r) * w + k1
+                for j in range(m):
+                    Wt[r, j] = fvals[row + j] * inv
+            if kb * m * m >= gemm_min:
+                X = np.dot(Wt, np.ascontiguousarray(D[k1:, k1:]))
+            else:
+                X = np.zeros((kb, m))
+                for r in range(kb):
+                    for q in range(m):
+                        a = Wt[r, q]
+                        if a != 0.0:
+                            for j in range(m):
+                                X[r, j] += a * D[k1 + q, k1 + j]
+            # in-block part of the recurrence, last pivot first
+            for r in range(kb - 1, -1, -1):
+                k = k0 + r
+                if f + k == n - 1:          # the source terminal: V = 1 (its trailing set is the ground)
+                    for j in range(m):
+                        X[r, j] = 0.0
+                    X[r, m - 1] = 1.0
+                    continue
+                inv = cinv[f + k]
+                row = base + k * w
+                for q in range(r + 1, kb):
+                    a = fvals[row + k0 + q] * inv
+                    if a != 0.0:
+                        for j in range(m):
+                            X[r, j] += a * X[q, j]
+            for r in range(kb):
+                for j in range(m):
+                    D[k0 + r, k1 + j] = X[r, j]
+                    D[k1 + j, k0 + r] = -X[r, j]
+            # pairs inside the block: Δ[k, p] = Σ_{q in block, q > k} w_kq Δ[q, p] − Σ_T w_kq Δ[p, q]
+            for r in range(kb - 1, -1, -1):
+                k = k0 + r
+                inv = cinv[f + k]
+                row = base + k * w
+                for p in range(r + 1, kb):
+                    acc = 0.0
+                    for j in range(m):
+                        acc -= Wt[r, j] * X[p, j]
+                    for q in range(r + 1, kb):
+                        acc += fvals[row + k0 + q] * inv * D[k0 + q, k0 + p]
+                    if f + k == n - 1:
+                        acc = 0.0
+                    D[k, k0 + p] = acc
+                    D[k0 + p, k] = -acc
+        for r in range(b):
+            V[f + r] = D[r, nf]
+        Df = D.reshape(w * w)
+        for q in range(e_ptr[J], e_ptr[J + 1]):
+            out[e_perm[q]] = Df[e_off[q]]
+        if pending[J] > 0:
+            dmat[J] = D
+    return out, V
+
+
+def differences(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, block: int = BLOCK,
+                gemm_min: int = GEMM_MIN) -> tuple[np.ndarray, np.ndarray]:
+    """Potential differences after :func:`factor` (see :func:`_differences`): the last position
+    is the source (V = 1), the ground node the drain (V = 0)."""
+    return _differences(plan.sn_start, plan.s_ptr, plan.rel, plan.parent, plan.c_ptr, plan.f_ptr, fvals,
+                        cinv, plan.e_ptr, plan.e_off, plan.e_perm, int(block), int(gemm_min))
