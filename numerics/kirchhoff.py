@@ -181,7 +181,8 @@ def _solve_multifrontal(network: Network, g: np.ndarray, tolerance: float, t0: f
     diff[reg] = np.where(pa < pb, delta, -delta)
     diff[dr] = np.where(u[dr] >= 0, v_node[np.maximum(u[dr], 0)], -v_node[np.maximum(v[dr], 0)])
     current = -g * diff                    # flow from j into i = g (V_j - V_i)
-    potential = np.where(node >= 0, v_node[np.maximum(node, 0)], 0.0)
+    # V is a convex combination of 0 and 1 (maximum principle); clip the last-ulp overshoot
+    potential = np.clip(np.where(node >= 0, v_node[np.maximum(node, 0)], 0.0), 0.0, 1.0)
     return _checked(network, potential, current, total, tolerance, t0,
                     "subtraction-free supernodal multifrontal elimination + potential-difference "
                     "back-propagation (dense fronts)")

@@ -57,6 +57,9 @@ class SupernodalPlan:
     e_perm: np.ndarray     # edge order: e_g[e_perm] are the conductances in e_off order
     f_ptr: np.ndarray      # (nsn + 1,) offsets of the stored pivot rows (b × (n_f + 1) each)
     parent: np.ndarray     # (nsn,) parent supernode (-1 for a root)
+    perm: np.ndarray       # (n,) plan position p holds input position perm[p] (etree postorder)
+    stack_size: int        # float64 entries of the update-matrix stack
+    max_front: int         # largest n_f × (n_f + 1)
 
     @property
     def supernodes(self) -> int:
@@ -251,57 +254,162 @@ def plan_from_edges(n: int, edge_a: np.ndarray, edge_b: np.ndarray, **relax) -> 
     return supernodal_plan(ptr, idx, n, lo, hi, **relax)
 
 
+@nb.njit(cache=True)
+def _postorder(ptr, idx, n):
+    """Postorder of the elimination tree (parent of k = first entry of row k): a permutation
+    ``perm`` (new position -> old position) that keeps every subtree contiguous and every
+    child before its parent; the fill is unchanged (an equivalent order)."""
+    head = np.full(n, -1, np.int64)
+    nxt = np.full(n, -1, np.int64)
+    for k in range(n - 1, -1, -1):           # children lists in increasing order
+        if ptr[k + 1] > ptr[k]:
+            p = idx[ptr[k]]
+            nxt[k] = head[p]
+            head[p] = k
+    perm = np.empty(n, np.int64)
+    stack = np.empty(n, np.int64)
+    m = 0
+    for root in range(n):
+        if ptr[root + 1] > ptr[root]:
+            continue
+        top = 0
+        stack[0] = root
+        while top >= 0:
+            k = stack[top]
+            c = head[k]
+            if c != -1:
+                head[k] = nxt[c]             # descend into the next unvisited child
+                top += 1
+                stack[top] = c
+            else:
+                perm[m] = k
+                m += 1
+                top -= 1
+    return perm
+
+
+@nb.njit(cache=True)
+def _permute_pattern(ptr, idx, perm):
+    n = perm.shape[0]
+    newpos = np.empty(n, np.int64)
+    for p in range(n):
+        newpos[perm[p]] = p
+    nptr = np.zeros(n + 1, np.int64)
+    for p in range(n):
+        k = perm[p]
+        nptr[p + 1] = nptr[p] + ptr[k + 1] - ptr[k]
+    nidx = np.empty(idx.shape[0], np.int64)
+    for p in range(n):
+        k = perm[p]
+        q = nptr[p]
+        ordered = True
+        for t in range(ptr[k], ptr[k + 1]):
+            nidx[q] = newpos[idx[t]]
+            if q > nptr[p] and nidx[q] < nidx[q - 1]:
+                ordered = False
+            q += 1
+        if not ordered:
+            nidx[nptr[p]:nptr[p + 1]] = np.sort(nidx[nptr[p]:nptr[p + 1]])
+    return nptr, nidx, newpos
+
+
+@nb.njit(cache=True)
+def _stack_size(sn_start, s_ptr, c_ptr, c_list):
+    """Peak size of the update-matrix stack in postorder; -1 if the children of a supernode
+    are not the top of the stack (not a postorder)."""
+    nsn = sn_start.shape[0] - 1
+    off = np.zeros(nsn, np.int64)
+    sp = 0
+    peak = 0
+    for J in range(nsn):
+        lo = sp
+        tot = 0
+        for q in range(c_ptr[J], c_ptr[J + 1]):
+            c = c_list[q]
+            sc = s_ptr[c + 1] - s_ptr[c]
+            lo = min(lo, off[c])
+            tot += sc * (sc + 1)
+        if sp - lo != tot:
+            return -1
+        sp = lo
+        s = s_ptr[J + 1] - s_ptr[J]
+        off[J] = sp
+        sp += s * (s + 1)
+        peak = max(peak, sp)
+    return peak
+
+
 def supernodal_plan(ptr: np.ndarray, idx: np.ndarray, n: int, edge_a: np.ndarray, edge_b: np.ndarray,
                     relax_pivots: int = 16, relax_zeros: float = 0.05) -> SupernodalPlan:
     """Supernodes and front maps of the factor pattern (``ptr``, ``idx``: structure of row k,
     positions > k, as from ``numerics.laplacian._symbolic``) for original edges
-    ``edge_a < edge_b`` (positions)."""
-    starts = _fundamental_starts(ptr, idx, n)
-    if relax_pivots > 1 or relax_zeros > 0:
-        starts = _relax(starts, ptr, idx, n, int(relax_pivots), float(relax_zeros))
+    ``edge_a < edge_b`` (positions).  The positions are first relabelled in a postorder of the
+    elimination tree (same fill; ``perm``), so that the update matrices live on one stack and
+    small supernodes can be amalgamated with their parents; all public functions here take and
+    return arrays in the *input* positions."""
     ea = np.ascontiguousarray(edge_a, np.int64)
     eb = np.ascontiguousarray(edge_b, np.int64)
     if np.any(ea >= eb):
         raise ValueError("edges must be given as position pairs a < b")
+    perm = _postorder(ptr, idx, n)
+    ptr, idx, newpos = _permute_pattern(ptr, idx, perm)
+    ea, eb = newpos[ea], newpos[eb]
+    starts = _fundamental_starts(ptr, idx, n)
+    if relax_pivots > 1 or relax_zeros > 0:
+        starts = _relax(starts, ptr, idx, n, int(relax_pivots), float(relax_zeros))
     s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr, parent = _plan_arrays(starts, ptr, idx, n, ea, eb)
+    stack = int(_stack_size(starts, s_ptr, c_ptr, c_list))
+    if stack < 0:
+        raise AssertionError("supernodes are not in postorder")
+    b = np.diff(starts)
+    nf = b + np.diff(s_ptr)
     return SupernodalPlan(n=n, sn_start=starts, s_ptr=s_ptr, s_idx=s_idx, rel=rel, c_ptr=c_ptr,
-                          c_list=c_list, e_ptr=e_ptr, e_off=e_off, e_perm=e_perm, f_ptr=f_ptr, parent=parent)
+                          c_list=c_list, e_ptr=e_ptr, e_off=e_off, e_perm=e_perm, f_ptr=f_ptr, parent=parent,
+                          perm=perm, stack_size=stack, max_front=int(np.max(nf * (nf + 1))) if n else 0)
 
 
 @nb.njit(cache=True, nogil=True)
 def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, ground, f_ptr, fvals, cinv,
-            block, gemm_min):
+            block, gemm_min, stack_size, max_front):
     """Numeric multifrontal GTH elimination with ``ground[k]`` the conductance from position k
     to the ground node (ε for the spin problem).  Fills ``fvals`` (pivot rows of every front,
     last column = reduced ground conductance) and ``cinv`` (1/C_k; 0 for a reference node: the
     last position when its pivot vanishes).  Returns -1, or the position of a vanishing pivot
-    (disconnected network)."""
+    (disconnected network).  Update matrices (upper triangle + ground column) live on one
+    stack (the supernodes are in postorder); the front is a reused workspace."""
     nsn = sn_start.shape[0] - 1
     n = sn_start[nsn]
-    upd = [np.empty((0, 0)) for _ in range(nsn)]
+    stack = np.empty(max(stack_size, 1))
+    u_off = np.zeros(nsn, np.int64)
+    work = np.empty(max(max_front, 1))
+    sp = 0
     for J in range(nsn):
         f = sn_start[J]
         b = sn_start[J + 1] - f
         s = s_ptr[J + 1] - s_ptr[J]
         nf = b + s
         w = nf + 1
-        F = np.zeros((nf, w))
-        Ff = F.reshape(nf * w)
+        Ff = work[:nf * w]
+        Ff[:] = 0.0
+        F = Ff.reshape((nf, w))
         for q in range(e_ptr[J], e_ptr[J + 1]):
             Ff[e_off[q]] += e_g[q]
         for i in range(b):
             F[i, nf] += ground[f + i]
+        lo = sp
         for q in range(c_ptr[J], c_ptr[J + 1]):
             c = c_list[q]
-            U = upd[c]
-            sc = U.shape[0]
             r0 = s_ptr[c]
+            sc = s_ptr[c + 1] - r0
+            base = u_off[c]
+            lo = min(lo, base)
             for i in range(sc):
                 ri = rel[r0 + i]
+                row = base + i * (sc + 1)
                 for j in range(i + 1, sc):
-                    F[ri, rel[r0 + j]] += U[i, j]
-                F[ri, nf] += U[i, sc]
-            upd[c] = np.empty((0, 0))
+                    F[ri, rel[r0 + j]] += stack[row + j]
+                F[ri, nf] += stack[row + sc]
+        sp = lo                              # the children's matrices were the top of the stack
         for k0 in range(0, b, block):
             k1 = min(b, k0 + block)
             for k in range(k0, k1):
@@ -346,11 +454,12 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
                     for j in range(i + 1, m + 1):
                         F[k1 + i, k1 + j] += T[i, j]
         if s > 0:
-            U = np.empty((s, s + 1))
+            u_off[J] = sp
             for i in range(s):
-                for j in range(s + 1):
-                    U[i, j] = F[b + i, b + j]
-            upd[J] = U
+                row = sp + i * (s + 1)
+                for j in range(i + 1, s + 1):
+                    stack[row + j] = F[b + i, b + j]
+            sp += s * (s + 1)
         fvals[f_ptr[J]:f_ptr[J] + b * w] = Ff[:b * w]
     return -1
 
@@ -396,29 +505,34 @@ def _solve(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
 
 def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: int = BLOCK,
            gemm_min: int = GEMM_MIN) -> tuple[np.ndarray, np.ndarray]:
-    """Numeric factorisation: (stored fronts, 1/pivots).  ``ground`` (positions) are the
-    conductances to the ground node.  Raises ``ArithmeticError`` for a disconnected network.
-    ``block`` and ``gemm_min`` only change the summation order (tests)."""
+    """Numeric factorisation: (stored fronts, 1/pivots in plan positions).  ``ground`` (input
+    positions) are the conductances to the ground node.  Raises ``ArithmeticError`` for a
+    disconnected network.  ``block`` and ``gemm_min`` only change the summation order (tests)."""
     fvals = np.empty(plan.stored)
     cinv = np.empty(plan.n)
     e_g = np.ascontiguousarray(np.asarray(edge_g, np.float64)[plan.e_perm])
+    gr = np.ascontiguousarray(np.asarray(ground, np.float64)[plan.perm])
     bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
-                  plan.e_ptr, plan.e_off, e_g, np.ascontiguousarray(ground, np.float64), plan.f_ptr,
-                  fvals, cinv, int(block), int(gemm_min))
+                  plan.e_ptr, plan.e_off, e_g, gr, plan.f_ptr, fvals, cinv, int(block), int(gemm_min),
+                  plan.stack_size, plan.max_front)
     if bad >= 0:
-        raise ArithmeticError(f"vanishing pivot at position {bad}: the network is disconnected")
+        raise ArithmeticError(f"vanishing pivot at position {plan.perm[bad]}: the network is disconnected")
     return fvals, cinv
 
 
 def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.ndarray,
                  block: int = BLOCK, gemm_min: int = GEMM_MIN) -> np.ndarray:
-    """Solve (L + εI) S = rhs in positions (L: conductances ``edge_g`` of the plan's edges,
-    in the order given to :func:`supernodal_plan`).  For ε = 0 the last position is the
-    reference (S = 0 there; the caller fixes the constant).  Raises ``ArithmeticError`` for a
-    disconnected network.  ``block`` and ``gemm_min`` only change the summation order (tests)."""
+    """Solve (L + εI) S = rhs (input positions; L: conductances ``edge_g`` of the edges given
+    to :func:`supernodal_plan`).  For ε = 0 the last position of the postorder (the root, which
+    is the last input position for a connected pattern) is the reference (S = 0 there; the
+    caller fixes the constant).  Raises ``ArithmeticError`` for a disconnected network.
+    ``block`` and ``gemm_min`` only change the summation order (tests)."""
     fvals, cinv = factor(plan, edge_g, np.full(plan.n, float(eps)), block, gemm_min)
-    return _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
-                  np.ascontiguousarray(rhs, np.float64))
+    S = _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
+               np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm]))
+    out = np.empty_like(S)
+    out[plan.perm] = S
+    return out
 
 
 @nb.njit(cache=True, nogil=True)
@@ -534,6 +648,10 @@ def _differences(sn_start, s_ptr, rel, parent, c_ptr, f_ptr, fvals, cinv, e_ptr,
 def differences(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, block: int = BLOCK,
                 gemm_min: int = GEMM_MIN) -> tuple[np.ndarray, np.ndarray]:
     """Potential differences after :func:`factor` (see :func:`_differences`): the last position
-    is the source (V = 1), the ground node the drain (V = 0)."""
-    return _differences(plan.sn_start, plan.s_ptr, plan.rel, plan.parent, plan.c_ptr, plan.f_ptr, fvals,
-                        cinv, plan.e_ptr, plan.e_off, plan.e_perm, int(block), int(gemm_min))
+    is the source (V = 1), the ground node the drain (V = 0).  Returns (V_a − V_b of each
+    edge (a < b) in the order given to the plan, V in input positions)."""
+    delta, v = _differences(plan.sn_start, plan.s_ptr, plan.rel, plan.parent, plan.c_ptr, plan.f_ptr, fvals,
+                            cinv, plan.e_ptr, plan.e_off, plan.e_perm, int(block), int(gemm_min))
+    out = np.empty_like(v)
+    out[plan.perm] = v
+    return delta, out

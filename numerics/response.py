@@ -106,7 +106,7 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     pos = network.positions
     m = pos.shape[0]
     scale = network.side / network.sites / kirchhoff.total_current   # L/(N I_total)
-    sums = triad_sums(pos, network.bonds, kirchhoff.bond_current, beta)
+    sums = triad_sums(pos, network.bonds, kirchhoff.bond_current, beta, threads=threads)
     s_dr = scale * sums.drift_total
     axis = separation_axis(beta)
     k = taus.size

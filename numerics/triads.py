@@ -9,6 +9,8 @@ the generating site i, with the unordered pair (j, k) the other two — the prim
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ def _csr(n, bonds):
     return ptr, nbr, eid
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _signed_current(bonds, current, e, k, j):
     """I_kj = flow from j into k on bond e (stored as (a, b), a < b, current = flow b → a)."""
     if bonds[e, 0] == k:
@@ -53,31 +55,29 @@ def _signed_current(bonds, current, e, k, j):
     return -current[e]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _triangles(n, ptr, nbr, eid, tri, edges, fill):
-    """Every triangle once (u < v < w) by merging sorted neighbour lists; with ``fill`` False only
-    count.  ``edges[t]`` are the bond ids of (u, v), (u, w), (v, w)."""
+    """Every triangle once (u < v < w); with ``fill`` False only count.  ``edges[t]`` are the bond
+    ids of (u, v), (u, w), (v, w).  For each u the higher neighbours are marked (with the bond
+    id); a triangle is a marked w among the higher neighbours of a higher neighbour v.  The
+    neighbour lists are sorted, so the triangles come out ordered by (u, v, w)."""
     count = 0
+    mark = np.full(n, -1, np.int64)
     for u in range(n):
+        for pu in range(ptr[u], ptr[u + 1]):
+            if nbr[pu] > u:
+                mark[nbr[pu]] = pu
         for pu in range(ptr[u], ptr[u + 1]):
             v = nbr[pu]
             if v <= u:
                 continue
-            p1, p2 = ptr[u], ptr[v]
-            while p1 < ptr[u + 1] and p2 < ptr[v + 1]:
-                a1, a2 = nbr[p1], nbr[p2]
-                if a1 < a2:
-                    p1 += 1
-                elif a2 < a1:
-                    p2 += 1
-                else:
-                    if a1 > v:
-                        if fill:
-                            tri[count, 0], tri[count, 1], tri[count, 2] = u, v, a1
-                            edges[count, 0], edges[count, 1], edges[count, 2] = eid[pu], eid[p1], eid[p2]
-                        count += 1
-                    p1 += 1
-                    p2 += 1
+            for pv in range(ptr[v], ptr[v + 1]):
+                w = nbr[pv]
+                if w > v and mark[w] >= ptr[u] and mark[w] < ptr[u + 1]:
+                    if fill:
+                        tri[count, 0], tri[count, 1], tri[count, 2] = u, v, w
+                        edges[count, 0], edges[count, 1], edges[count, 2] = eid[pu], eid[mark[w]], eid[pv]
+                    count += 1
     return count
 
 
@@ -96,7 +96,7 @@ def triangle_list(n_sites: int, bonds: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return tri, edges
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _accumulate(pos, bonds, current, beta, tri, edges, drift_site, source_site, sge_total):
     """The three triads (i; j, k) of every triangle, one per generating site i."""
     b = beta
@@ -149,7 +149,8 @@ class TriadSums:
     triangles: int
 
 
-def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarray, beta) -> TriadSums:
+def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarray, beta,
+               threads: int | None = None) -> TriadSums:
     """Sum the generated per-triad kernels over every triad of the network.
 
     Parameters
@@ -159,6 +160,8 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
     bond_current : (B,) array, flow from j into i for bond (i, j) (any common scale)
     beta : (3, 2) array-like
         Spin-orbit matrix in units ħ²/(m a_b) (rows spin x, y, z; columns k_x, k_y).
+    threads : int, optional
+        Threads for the sum (default: all cores); the result is the same for any count.
 
     Returns
     -------
@@ -169,13 +172,34 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
     beta = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
     n = positions.shape[0]
     tri, edges = triangle_list(n, bonds)
-    drift = np.zeros((n, 3))
-    source = np.zeros((n, 3))
-    sge = np.zeros(3)
-    _accumulate(positions, bonds, np.ascontiguousarray(bond_current, dtype=np.float64), beta,
-                tri, edges, drift, source, sge)
+    current = np.ascontiguousarray(bond_current, dtype=np.float64)
+    # a fixed split into CHUNKS parts, each summed into its own buffers and the buffers added in
+    # a fixed order: the result does not depend on how many threads run the parts
+    cut = np.linspace(0, tri.shape[0], CHUNKS + 1).astype(np.int64)
+    parts = [(np.zeros((n, 3)), np.zeros((n, 3)), np.zeros(3)) for _ in range(CHUNKS)]
+
+    def run(c):
+        lo, hi = cut[c], cut[c + 1]
+        _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], *parts[c])
+
+    workers = max(1, min(CHUNKS, int(threads or os.cpu_count() or 1)))
+    if workers == 1:
+        for c in range(CHUNKS):
+            run(c)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            list(ex.map(run, range(CHUNKS)))
+    drift, source, sge = parts[0]
+    for d, s_, g in parts[1:]:
+        drift += d
+        source += s_
+        sge += g
     return TriadSums(drift_site=drift, source_site=source, drift_total=drift.sum(axis=0), sge_total=sge,
                      triangles=int(tri.shape[0]))
+
+
+#: fixed number of parts of the triad sum (independent of the thread count)
+CHUNKS = 2
 
 
 def count_triangles(n_sites: int, bonds: np.ndarray) -> int:
