@@ -40,11 +40,13 @@ border current of the unit-voltage Kirchhoff problem (g = e^{−2R}); the CISP f
 Cross-check (network reciprocity, not the primary route): ``I_SC = Σ_b e_b I_b`` with I_b the
 bond currents of the unit-voltage CISP Kirchhoff problem.
 
-Measured (N = 2e4, seeds 0–2, unit [001] β, τ_s = 0 … 1e14): max |f_SGE/f − 1| = 8.9e-9 (n_s a_b² =
-0.002), 6.6e-10 (0.01), 6.8e-8 (0.05), 2.9e-7 (0.1), the worst at τ_s = 1e14 where f is a ~1e-9
-cancellation of f_dr + f_diff (the CISP total is then taken from the cancellation-free Eq. (12) form,
-:mod:`numerics.response`).  At τ_s = ∞ both f vanish identically (gauge identity: S^z = 2ν s_y y
-cancels the direct route) and the ratio is undefined.
+At large τ_s the total f_SGE = direct + precession is a cancellation of two O(f_dr) terms (f ~ 1e-9 f_dr
+at τ_s = 1e14).  The precession spin is therefore split exactly as ``2ν(p_c − Z)`` with
+``Z = ε (𝓛 + ε)⁻¹ p_c`` (:func:`precession_parts`); by the gauge identity direct + I(2p_c) = 0 (at
+τ_s = ∞ the spin 2p_c cancels the direct route exactly) the total there is −I(2Z) alone, free of the
+cancellation, and the identity's rounding is reported as ``gauge_error`` (the CISP side does the same
+with Eq. (12), :mod:`numerics.response`).  Before this split the ratio at τ_s = 1e14 was limited to
+~1e-6 by that cancellation (1.7e-6 at n_s a_b² = 0.1, N = 4000, seed 0); after it, 4e-8.
 
 General β and spin direction: :func:`short_circuit_response` (spin along any s, separation axis
 ĉ = c/|c|, precession source along w = βᵀ(s × ĉ)); ``numerics.tensor.cisp_tensor(..., with_sge=True)``
@@ -63,14 +65,14 @@ from numba import njit
 
 from ._generated import triad_spin_generation
 from .kirchhoff import electrode_plan, solve_kirchhoff
-from .laplacian import _factor, _forward, _place, _potentials, network_order, plan_elimination
+from .laplacian import _factor, _place, solve_shifted
 from .network import Network, build_network
 from .sample import random_sample
 from .simulate import UNIT_BETA_001, simulate_network, validate_parameters
 from .triads import triangle_list
 
 __all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "precession_spin",
-           "short_circuit_current", "RATIO_TOLERANCE"]
+           "short_circuit_current", "precession_parts", "RATIO_TOLERANCE"]
 
 _TR_B2, _B_XY = 2.0, 1.0
 RATIO_TOLERANCE = 1e-6
@@ -138,46 +140,57 @@ def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(
 
 
 # ----------------------------------------------------------------------------- precession
-def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> np.ndarray:
-    """(K, M) steady-state spin 2 ν (p − T) of the precession source, ν = 1, p = w·R − min.
+def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> tuple[np.ndarray, np.ndarray]:
+    """The precession spin split as ``S = 2ν (p_c − Z)``, ν = 1: returns (p_c (M,), Z (K, M)).
 
     The precession Ω_ij × S_j of a uniform polarization s projected on the separation axis ĉ is
     ``2ν Σ_j g_ij R_ij·w`` with ``w = βᵀ(s × ĉ)`` (``direction``); for [001], s = ŷ, β = unit,
-    ĉ = −ẑ: w = (0, −1), i.e. S^c = −S^z with S^z = 2ν(y − T_y).  ``(𝓛 + ε) T = ε p``, ε = 1/τ_s: solved by the subtraction-free
-    elimination with a non-negative source (T = 0 for τ_s = ∞, where the spin is fixed only up to
-    a constant that carries no current; 0 for τ_s = 0).
+    ĉ = −ẑ: w = (0, −1), i.e. S^c = −S^z with S^z = 2ν(y − T_y), ``(𝓛 + ε) T = ε p``, ε = 1/τ_s.
+    With p = p̄ + p_c (p_c the zero-mean part) T = p̄ + Z exactly, ``Z = ε (𝓛 + ε)⁻¹ p_c``
+    (Z = p_c for τ_s = 0, Z = 0 for τ_s = ∞); the uniform p̄ carries no current and is dropped.
+    Z comes from the exact shifted solve (:func:`numerics.laplacian.solve_shifted`).
     """
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     M = network.positions.shape[0]
     p = network.positions @ np.asarray(direction, dtype=np.float64)
-    y = p - float(np.min(p))
-    out = np.zeros((taus.size, M))
-    plan = None
-    for q, tau in enumerate(taus):
-        if tau == 0.0:
-            continue  # ε = ∞: S^z = 0
-        if math.isinf(tau):
-            out[q] = 2.0 * y
-            continue
-        eps = 1.0 / tau
-        if plan is None:
-            g = np.exp(-2.0 * network.lengths)
-            plan = plan_elimination(M, network.bonds[:, 0], network.bonds[:, 1], g, network.positions,
-                                    terminals=(), cutoff=network.cutoff_length,
-                                    inner_order=network_order(network))
-        vals = plan.vals0.copy()
-        gamma = np.full(M, eps)
-        C = _factor(plan.ptr, plan.idx, vals, gamma, M)
-        if C.shape[0] != M:
-            raise ArithmeticError("disconnected node in the precession spin solve")
-        s = np.ascontiguousarray(eps * y[plan.order])
-        _forward(plan.ptr, plan.idx, vals, C, s, M)
-        V = np.zeros(M)
-        _potentials(plan.ptr, plan.idx, vals, C, s, V, M)
-        T = np.empty(M)
-        T[plan.order] = V
-        out[q] = 2.0 * (y - T)
-    return out
+    pc = p - float(np.mean(p))
+    Z = np.zeros((taus.size, M))
+    finite = np.flatnonzero((taus > 0) & np.isfinite(taus))
+    Z[taus == 0.0] = pc
+    if finite.size:
+        eps = 1.0 / taus[finite]
+        sol = solve_shifted(network, pc, eps)
+        Z[finite] = eps[:, None] * sol.spin
+    return pc, Z
+
+
+def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> np.ndarray:
+    """(K, M) steady-state spin 2ν(p_c − Z) of the precession source (see :func:`precession_parts`)."""
+    pc, Z = precession_parts(network, tau_s, direction)
+    return 2.0 * (pc[None, :] - Z)
+
+
+def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a: np.ndarray,
+                pc: np.ndarray, Z: np.ndarray, norm: float) -> tuple[float, np.ndarray, np.ndarray, float]:
+    """Short-circuit currents of the direct sources, of 2p_c and of every 2Z, normalised.
+
+    Returns (direct, precession[K], total[K], gauge): precession = I(2p_c) − I(2Z), total = direct +
+    precession, except where that is a cancellation (|total| < 10⁻³ |direct|, large τ_s): there the
+    total is −I(2Z) alone, by the gauge identity direct + I(2p_c) = 0 (at τ_s = ∞ the spin 2p_c
+    exactly cancels the direct route); ``gauge`` = |direct + I(2p_c)| / |direct| is its rounding."""
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+
+    def emf(spin):
+        return coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]   # from b into a
+
+    isc = short_circuit_current(network, np.vstack([direct[None, :], emf(2.0 * pc[None, :]), emf(2.0 * Z)])) * norm
+    f_direct, f_pc, f_z = float(isc[0]), float(isc[1]), isc[2:]
+    prec = f_pc - f_z
+    total = f_direct + prec
+    small = np.abs(total) < 1e-3 * abs(f_direct)
+    total[small] = -f_z[small]
+    gauge = abs(f_direct + f_pc) / abs(f_direct) if f_direct != 0 else abs(f_pc)
+    return f_direct, prec, total, gauge
 
 
 # ----------------------------------------------------------------------------- short circuit
@@ -260,6 +273,8 @@ class SGEResult:
     f_sge : (K,) total; ``f_cisp`` : (K,) f of simulate_network, ``f_dr``, ``f_diff`` its parts
     ratio_over_expected : (K,) (σ_SGE/σ_CISP)/(4k_BT n/τ_s) = f_sge/f_cisp (nan where f_cisp = 0)
     reciprocity_f_sge : (K,) f_SGE from Σ_b e_b I_b (cross-check of the short-circuit solve)
+    gauge_error : |direct + I(2p_c)| / |direct|, the gauge identity used at large τ_s (see
+        :func:`_sge_totals`); rounding level
     """
 
     site_density: float
@@ -280,6 +295,7 @@ class SGEResult:
     triangles: int
     max_conservation_error: float
     timings: dict = field(default_factory=dict)
+    gauge_error: float = 0.0
 
     @property
     def max_ratio_error(self) -> float:
@@ -302,7 +318,7 @@ class SGEResult:
             "max_ratio_error": self.max_ratio_error, "ok": self.ok,
             "border_current": self.border_current, "cluster_sites": self.cluster_sites,
             "bonds": self.bonds, "triangles": self.triangles,
-            "max_conservation_error": self.max_conservation_error,
+            "max_conservation_error": self.max_conservation_error, "gauge_error": self.gauge_error,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
@@ -324,14 +340,12 @@ def short_circuit_response(network: Network, tau_s, beta, spin, i_total: float |
         return 0.0, np.zeros(taus.size)
     direct, coef_b, coef_a, _ = bond_emfs(network, beta, spin, axis)
     w = beta.T @ np.cross(spin, axis)
-    prec_spin = precession_spin(network, taus, w)
-    a, b = network.bonds[:, 0], network.bonds[:, 1]
-    prec = coef_b[None, :] * prec_spin[:, b] - coef_a[None, :] * prec_spin[:, a]
-    isc = short_circuit_current(network, np.vstack([direct[None, :], prec]))
+    pc, Z = precession_parts(network, taus, w)
     if i_total is None:
         i_total = solve_kirchhoff(network).total_current
     norm = network.side / network.sites / (4.0 * i_total)
-    return float(isc[0] * norm), isc[1:] * norm
+    f_direct, _, total, _ = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm)
+    return f_direct, total - f_direct
 
 
 def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult:
@@ -345,19 +359,17 @@ def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult
     direct, coef_b, coef_a, n_tri = bond_emfs(network)
     timings["sge_sources"] = time.perf_counter() - t
     t = time.perf_counter()
-    spin = precession_spin(network, taus)
+    pc, Z = precession_parts(network, taus)
     timings["sge_precession_spin"] = time.perf_counter() - t
-    a, b = network.bonds[:, 0], network.bonds[:, 1]
-    prec = coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]  # from b into a
-    t = time.perf_counter()
-    isc = short_circuit_current(network, np.vstack([direct[None, :], prec]))
-    timings["sge_short_circuit"] = time.perf_counter() - t
     kirch = solve_kirchhoff(network)
     i_total = kirch.total_current
     norm = network.side / network.sites / (4.0 * _TR_B2 * _B_XY * i_total)
-    f_direct = float(isc[0] * norm)
-    f_prec = isc[1:] * norm
-    f_sge = f_direct + f_prec
+    t = time.perf_counter()
+    f_direct, f_prec, f_sge, gauge = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm)
+    timings["sge_short_circuit"] = time.perf_counter() - t
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    spin = 2.0 * (pc[None, :] - Z)
+    prec = coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]  # from b into a
     recip = (direct[None, :] + prec) @ kirch.bond_current * norm
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(cisp.f != 0, f_sge / cisp.f, np.nan)
@@ -366,7 +378,8 @@ def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult
                      f_diff=cisp.f_diff, f_cisp=cisp.f, ratio_over_expected=ratio,
                      reciprocity_f_sge=recip, border_current=float(i_total),
                      cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
-                     triangles=n_tri, max_conservation_error=cisp.max_conservation_error, timings=timings)
+                     triangles=n_tri, max_conservation_error=cisp.max_conservation_error, timings=timings,
+                     gauge_error=gauge)
 
 
 def spin_galvanic(site_density: float, sites: int, seed: int | None = 0, tau_s: Sequence[float] = (0.0,),

@@ -231,3 +231,29 @@ def test_cli_non_percolating_sample_is_one_line_exit_2(command):
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "site_density=0.002" in lines[0] and "Traceback" not in out.stderr
+
+
+def test_triad_sums_do_not_depend_on_the_thread_count():
+    """The triad sum is split into fixed parts added in a fixed order: 1 or 2 threads, same bits."""
+    from numerics.kirchhoff import solve_kirchhoff
+    from numerics.simulate import UNIT_BETA_001
+    from numerics.triads import triad_sums
+    net = build_network(random_sample(0.01, 3000, seed=4))
+    cur = solve_kirchhoff(net).bond_current
+    one = triad_sums(net.positions, net.bonds, cur, UNIT_BETA_001, threads=1)
+    two = triad_sums(net.positions, net.bonds, cur, UNIT_BETA_001, threads=2)
+    assert np.array_equal(one.drift_site, two.drift_site) and np.array_equal(one.source_site, two.source_site)
+    assert np.array_equal(one.sge_total, two.sge_total)
+
+
+@pytest.mark.parametrize("density", [0.002, 0.1])
+def test_solvers_agree_on_f(density):
+    """f(τ_s) from the multifrontal route (Eq. (12) total) equals the back-propagation route
+    (bond differences, Eq. (12) only where the total cancels) over the whole τ_s range."""
+    net = build_network(random_sample(density, 3000, seed=8))
+    taus = [0.0, 1.0, 1e3, 1e6, 1e10, 1e14, np.inf]
+    a = simulate_network(net, taus, keep_fields=False)
+    b = simulate_network(net, taus, keep_fields=False, solver="backprop")
+    assert a.f_dr == b.f_dr
+    assert np.allclose(a.f, b.f, rtol=1e-9, atol=1e-13 * abs(b.f_dr))
+    assert b.eq12_error < 1e-9 and a.eq12_error is None and a.max_balance_error < 1e-12

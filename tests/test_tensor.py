@@ -74,7 +74,11 @@ def test_110_well_out_of_plane_spin(sample, unit):
 
 
 def test_diagnostics_and_spin_current(unit):
-    assert unit.kkm_error < 1e-9 and unit.eq12_error < 1e-9 and unit.max_conservation_error < 1e-9
+    assert unit.kkm_error < 1e-9 and unit.max_conservation_error < 1e-9
+    # the default (multifrontal) route takes the total from Eq. (12); its (S43) solves are checked by
+    # their backward error instead (the Eq. (12) cross-check runs with solver="backprop", test_simulate)
+    assert unit.eq12_error is None
+    assert all(r.max_balance_error < 1e-12 for r in unit.responses)
     # spin-Hall: current along x drives a spin current along y (spin along ĉ), and J → 0 as τ_s → ∞
     j = unit.spin_current
     assert abs(j[0, 1, 0]) > 5 * abs(j[0, 0, 0])
