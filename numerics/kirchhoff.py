@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .laplacian import (_backprop, _factor, _potentials, check_memory, edge_flows,
-                        estimate_memory, network_order, plan_elimination)
+                        estimate_memory, network_order, plan_elimination, prefetch_shifted_plan)
 from . import multifrontal as _mf
 from .network import DRAIN, SOURCE, Network
 
@@ -90,7 +90,8 @@ def electrode_plan(network: Network, g: np.ndarray):
 KIRCHHOFF_METHODS = ("multifrontal", "backprop")
 
 
-def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "multifrontal") -> KirchhoffSolution:
+def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "multifrontal",
+                    prefetch: bool = False) -> KirchhoffSolution:
     """Bond currents of ``network`` with the source strip at potential 1 and the drain at 0.
 
     ``method="multifrontal"`` (default): the drain is the ground node, the source strip the last
@@ -98,6 +99,8 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "mu
     back-propagated in the same subtraction-free form (:func:`numerics.multifrontal.differences`).
     ``method="backprop"``: the one-pivot-at-a-time engine with the arm-current back-propagation.
     Both give every bond current to ~1e-16 I_total (tested against each other and mpmath).
+    ``prefetch``: start the symbolic analysis of the spin problem (S43) on the same network in a
+    background thread (:func:`numerics.laplacian.prefetch_shifted_plan`) — the simulation does.
     Raises :class:`ConservationError` if ``max_conservation_error > tolerance``.
     """
     if method not in KIRCHHOFF_METHODS:
@@ -106,7 +109,7 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "mu
     check_memory(network, 0)
     g = np.exp(-2.0 * network.lengths)
     if method == "multifrontal":
-        return _solve_multifrontal(network, g, tolerance, t0)
+        return _solve_multifrontal(network, g, tolerance, t0, prefetch)
     node, u, v, live, plan = electrode_plan(network, g)
     n = plan.n
     n_elim = n - 2
@@ -145,7 +148,8 @@ def solve_kirchhoff(network: Network, tolerance: float = 1e-9, method: str = "mu
                     "subtraction-free nested-dissection elimination + current back-propagation")
 
 
-def _solve_multifrontal(network: Network, g: np.ndarray, tolerance: float, t0: float) -> KirchhoffSolution:
+def _solve_multifrontal(network: Network, g: np.ndarray, tolerance: float, t0: float,
+                        prefetch: bool = False) -> KirchhoffSolution:
     """``solve_kirchhoff(method="multifrontal")``: see there."""
     el = np.asarray(network.electrode)
     interior = np.flatnonzero(el == 0)
@@ -158,6 +162,8 @@ def _solve_multifrontal(network: Network, g: np.ndarray, tolerance: float, t0: f
     regular = (u >= 0) & (v >= 0) & (u != v)
     to_drain = (u >= 0) != (v >= 0)        # exactly one end in the drain strip
     full = network_order(network)          # shared with solve_shifted on the same network
+    if prefetch:
+        prefetch_shifted_plan(network)     # the spin problem's symbolic analysis, on the other core
     order = np.concatenate([node[full[el[full] == 0]], [n_int]])
     position = np.empty(n, np.int64)
     position[order] = np.arange(n)

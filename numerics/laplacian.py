@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba as nb
@@ -212,36 +212,82 @@ def fill_order(adj, ordering: str | None = None) -> np.ndarray:
 _ORDER_CACHE: dict = {}
 
 
+def _cached(network, key, compute):
+    """``compute()`` cached per (network object, key) for the network's lifetime; a cached
+    ``Future`` (see :func:`prefetch_shifted_plan`) is waited for."""
+    full = (id(network), key)
+    hit = _ORDER_CACHE.get(full)
+    if hit is not None and hit[0]() is network:
+        value = hit[1]
+        return value.result() if isinstance(value, Future) else value
+    value = compute()
+    _remember(network, full, value)
+    return value
+
+
+def _remember(network, full, value) -> None:
+    import weakref
+    try:
+        ref = weakref.ref(network)
+        weakref.finalize(network, _ORDER_CACHE.pop, full, None)
+    except TypeError:  # not weak-referenceable: no caching
+        return
+    _ORDER_CACHE[full] = (ref, value)
+
+
 def network_order(network, ordering: str | None = None) -> np.ndarray:
     """Fill-reducing order of all cluster sites of ``network`` (cached per network object).
 
     Shared by ``solve_kirchhoff`` (interior sites: this order restricted to them) and
     ``solve_shifted``, so one network is ordered once.
     """
-    import weakref
     ordering = ordering or default_ordering()
-    key = (id(network), ordering)
-    hit = _ORDER_CACHE.get(key)
-    if hit is not None and hit[0]() is network:
-        return hit[1]
-    M = network.positions.shape[0]
-    b = np.asarray(network.bonds, np.int64)
-    adj = coo_matrix((np.ones(2 * b.shape[0], np.int8),
-                      (np.concatenate([b[:, 0], b[:, 1]]), np.concatenate([b[:, 1], b[:, 0]]))),
-                     shape=(M, M)).tocsr()
-    order = fill_order(adj, ordering)
-    order.setflags(write=False)
-    try:
-        ref = weakref.ref(network)
-        weakref.finalize(network, _ORDER_CACHE.pop, key, None)
-    except TypeError:  # not weak-referenceable: no caching
+
+    def compute():
+        M = network.positions.shape[0]
+        b = np.asarray(network.bonds, np.int64)
+        adj = coo_matrix((np.ones(2 * b.shape[0], np.int8),
+                          (np.concatenate([b[:, 0], b[:, 1]]), np.concatenate([b[:, 1], b[:, 0]]))),
+                         shape=(M, M)).tocsr()
+        order = fill_order(adj, ordering)
+        order.setflags(write=False)
         return order
-    _ORDER_CACHE[key] = (ref, order)
-    return order
+
+    return _cached(network, ordering, compute)
+
+
+def shifted_plan(network):
+    """(order, position, supernodal plan) of the closed spin problem (S43) on all cluster sites,
+    in the METIS order of :func:`network_order`; cached per network object."""
+    return _cached(network, "shifted_plan", lambda: shifted_plan_uncached(network))
+
+
+_PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hopspin-plan")
+
+
+def prefetch_shifted_plan(network) -> None:
+    """Start :func:`shifted_plan` in a background thread (its kernels release the GIL), so the
+    symbolic analysis of the spin problem overlaps the Kirchhoff solve on the other core."""
+    full = (id(network), "shifted_plan")
+    hit = _ORDER_CACHE.get(full)
+    if hit is not None and hit[0]() is network:
+        return
+    network_order(network)  # METIS holds the GIL: order first, in the caller's thread
+    _remember(network, full, _PREFETCH.submit(shifted_plan_uncached, network))
+
+
+def shifted_plan_uncached(network):
+    """The computation behind :func:`shifted_plan` (no cache lookup)."""
+    M = network.positions.shape[0]
+    order = network_order(network)
+    position = np.empty(M, np.int64)
+    position[order] = np.arange(M)
+    bonds = network.bonds
+    return order, position, _mf.plan_from_edges(M, position[bonds[:, 0]], position[bonds[:, 1]])
 
 
 # ----------------------------------------------------------------------------- symbolic
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _symbolic(n, aptr, aidx):
     """Row structure of the upper Cholesky factor (positions > k) for every position k."""
     head = np.full(n, -1, np.int64)
@@ -646,12 +692,10 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
                         for eps in shifts])
     todo = [k for k in range(K) if not (math.isinf(shifts[k]) or scale == 0.0)]
     if todo:
-        order = network_order(network)
-        position = np.empty(M, np.int64)
-        position[order] = np.arange(M)
-        sn = _mf.plan_from_edges(M, position[bonds[:, 0]], position[bonds[:, 1]])
+        order, _, sn = shifted_plan(network)
         rhs = np.ascontiguousarray(s0[order])
         a, b = bonds[:, 0], bonds[:, 1]
+        workers = _workers_that_fit(sn, M, max(1, min(int(threads or os.cpu_count() or 1), len(todo))))
 
         def work(k):
             eps = float(shifts[k])
@@ -664,7 +708,6 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
             S[k] = Sk
             err[k] = backward_error(a, b, g, eps, Sk, s0)
 
-        workers = max(1, min(int(threads or os.cpu_count() or 1), len(todo)))
         if workers == 1:
             for k in todo:
                 work(k)
@@ -679,6 +722,21 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
     if not np.all(err <= tolerance):
         raise ArithmeticError(f"spin balance (backward) error {err.max():.3g} exceeds tolerance {tolerance:g}")
     return sol
+
+
+def _workers_that_fit(sn, M: int, workers: int) -> int:
+    """Concurrent shifts whose factors fit in the available memory (exact sizes from the
+    symbolic plan); ``MemoryError`` naming the need if not even one fits."""
+    per = 8 * (sn.stored + sn.stack_size + sn.max_front + 6 * M)
+    have = available_memory()
+    if have is None:
+        return workers
+    fit = int(0.9 * have // per)
+    if fit < 1:
+        raise MemoryError(f"one shifted factorisation needs {per / 2**30:.2f} GiB for {M} sites "
+                          f"({sn.stored} stored front entries) but only {have / 2**30:.2f} GiB are "
+                          f"available (see numerics.laplacian.estimate_memory)")
+    return min(workers, fit)
 
 
 def backward_error(a: np.ndarray, b: np.ndarray, g: np.ndarray, eps: float, S: np.ndarray,
@@ -729,9 +787,10 @@ _LANES: int | None = None  # override of the lane count (tests, benchmarks)
 #: these geometric networks (measured: 2.17e6 at M = 1e5, 1.26e7 at M = 5e5, degree 10.1)
 NNZ_COEFF = 0.134
 LANE_BUDGET = 1.5e9
-#: bytes per factor entry held by one multifrontal shift in flight (stored fronts + update
-#: matrices; measured at M = 5e5)
-MF_BYTES_PER_NNZ = 24
+#: stored front entries per estimated factor entry (measured 1.294 at N = 1e5 ... 1.299 at 3e6)
+MF_STORED_PER_NNZ = 1.3
+#: triangle list (2 × 3 int32) and per-part triad buffers, per site (≈ 10 triangles per site)
+TRIANGLE_BYTES_PER_SITE = 400
 
 
 def estimate_factor_nnz(n_sites: int, n_bonds: int) -> float:
@@ -743,31 +802,38 @@ def estimate_factor_nnz(n_sites: int, n_bonds: int) -> float:
 
 def estimate_memory(network, shifts: int = 30, threads: int | None = None,
                     method: str = "multifrontal") -> int:
-    """Estimated peak bytes of ``solve_kirchhoff`` followed by ``solve_shifted`` with
+    """Estimated peak bytes of ``solve_kirchhoff`` + triad sums + ``solve_shifted`` with
     ``shifts`` shifts (0: Kirchhoff only) on ``network`` (network arrays included).
 
-    Counts the plan (pattern int64 + values), the Kirchhoff work arrays and the shifted
-    outputs (K x sites spins, plus K x bonds differences for ``method="backprop"``).  Per
-    concurrent shift, ``"multifrontal"`` holds its stored fronts and update matrices
-    (:data:`MF_BYTES_PER_NNZ` per factor entry); ``"backprop"`` its lane buffers
-    (2 x nnz float64 per lane, capped by ``LANE_BUDGET``).
+    ``"multifrontal"``: the stored fronts are :data:`MF_STORED_PER_NNZ` × the estimated factor
+    entries (measured 1.29–1.30 from N = 1e5 to 3e6); the Kirchhoff phase holds one factor plus
+    the symbolic pattern, the shift phase the K × sites spins plus one factor, update stack and
+    front per concurrent shift; triangles cost :data:`TRIANGLE_BYTES_PER_SITE`.  ``"backprop"``:
+    the plan (pattern int64 + values), Kirchhoff work arrays, K × bonds differences and lane
+    buffers (2 × nnz float64 per lane, capped by ``LANE_BUDGET``).
     """
     M = int(network.positions.shape[0])
     B = int(network.bonds.shape[0])
     nnz = estimate_factor_nnz(M, B)
-    base = M * 48 + B * 40  # network + order + bond/edge arrays
+    base = 300 * 2**20 + M * 48 + B * 72  # interpreter + libraries, network, order, bond arrays
+    if method == "multifrontal":
+        stored = MF_STORED_PER_NNZ * nnz
+        kirch = 8 * (2 * stored + nnz) + B * 40
+        triads = TRIANGLE_BYTES_PER_SITE * M
+        total = base + max(kirch, triads)
+        if shifts > 0:
+            workers = max(1, min(int(threads or os.cpu_count() or 1), shifts))
+            per = 8 * (stored + 0.06 * stored + 6 * M)
+            total = max(total, base + 8 * nnz + shifts * 8 * M + workers * per)
+        return int(total)
     plan = 8 * (M + 1) + 16 * nnz + B * 41 + M * 16
     kirch = 24 * nnz + B * 40 + M * 40
     total = base + plan + kirch
     if shifts > 0:
         workers = max(1, min(int(threads or os.cpu_count() or 1), shifts))
-        if method == "multifrontal":
-            work = workers * (MF_BYTES_PER_NNZ * nnz + 8 * M) + 8 * (nnz + 6 * M)
-            out = shifts * 8 * M
-        else:
-            lanes = lanes_per_batch(int(nnz), shifts, workers)
-            work = workers * lanes * (16 * nnz + 40 * M)
-            out = shifts * (8 * B + 8 * M)
+        lanes = lanes_per_batch(int(nnz), shifts, workers)
+        work = workers * lanes * (16 * nnz + 40 * M)
+        out = shifts * (8 * B + 8 * M)
         total = max(total, base + plan + out + work + 8 * B * 4)
     return int(total)
 

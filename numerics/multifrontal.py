@@ -78,7 +78,7 @@ class SupernodalPlan:
         return float(np.sum(b * nf * (nf + 1)) - np.sum(b * b * nf) + np.sum(b ** 3) / 3)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _fundamental_starts(ptr, idx, n):
     """Start positions of the fundamental supernodes (struct(k) = {k+1} ∪ struct(k+1))."""
     starts = np.empty(n + 1, np.int64)
@@ -96,7 +96,7 @@ def _fundamental_starts(ptr, idx, n):
     return starts[:m + 1].copy()
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _relax(starts, ptr, idx, n, relax_pivots, relax_zeros):
     """Relaxed amalgamation: merge a supernode into the next one when it is the etree child of
     the next one's first pivot and either both are small (≤ relax_pivots pivots together) or
@@ -138,7 +138,7 @@ def _relax(starts, ptr, idx, n, relax_pivots, relax_zeros):
     return out[:m].copy()
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _plan_arrays(starts, ptr, idx, n, ea, eb):
     nsn = starts.shape[0] - 1
     sn_of = np.empty(n, np.int64)
@@ -223,7 +223,7 @@ def _plan_arrays(starts, ptr, idx, n, ea, eb):
     return s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_perm, f_ptr, parent
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _upper_csr(n, ea, eb):
     """Rows of the upper pattern: for each position a, the positions b > a it is joined to
     (duplicates allowed; ``numerics.laplacian._symbolic`` ignores them)."""
@@ -254,7 +254,7 @@ def plan_from_edges(n: int, edge_a: np.ndarray, edge_b: np.ndarray, **relax) -> 
     return supernodal_plan(ptr, idx, n, lo, hi, **relax)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _postorder(ptr, idx, n):
     """Postorder of the elimination tree (parent of k = first entry of row k): a permutation
     ``perm`` (new position -> old position) that keeps every subtree contiguous and every
@@ -288,7 +288,7 @@ def _postorder(ptr, idx, n):
     return perm
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _permute_pattern(ptr, idx, perm):
     n = perm.shape[0]
     newpos = np.empty(n, np.int64)
@@ -313,7 +313,7 @@ def _permute_pattern(ptr, idx, perm):
     return nptr, nidx, newpos
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _stack_size(sn_start, s_ptr, c_ptr, c_list):
     """Peak size of the update-matrix stack in postorder; -1 if the children of a supernode
     are not the top of the stack (not a postorder)."""

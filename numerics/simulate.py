@@ -184,7 +184,7 @@ def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_00
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     timings = {}
     t = time.perf_counter()
-    kirchhoff = solve_kirchhoff(network)
+    kirchhoff = solve_kirchhoff(network, prefetch=(solver == "multifrontal"))
     timings["kirchhoff"] = time.perf_counter() - t
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")

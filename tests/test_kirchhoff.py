@@ -442,3 +442,37 @@ def test_estimate_memory_and_early_error(monkeypatch):
         solve_kirchhoff(net)
     with pytest.raises(MemoryError, match="estimated memory"):
         solve_shifted(net, np.ones(net.positions.shape[0]), np.array([1.0]))
+
+
+def test_prefetched_plan_is_the_same_plan():
+    """The background symbolic analysis gives the plan a direct call gives (and is cached)."""
+    import numerics.laplacian as lp
+    net = build_network(random_sample(0.01, 3000, seed=9))
+    lp.prefetch_shifted_plan(net)
+    order, position, sn = lp.shifted_plan(net)
+    assert lp.shifted_plan(net)[2] is sn
+    order2, position2, sn2 = lp.shifted_plan_uncached(net)
+    assert np.array_equal(order, order2) and np.array_equal(position[order], np.arange(order.size))
+    for name in ("sn_start", "s_ptr", "s_idx", "rel", "e_off", "e_perm", "perm"):
+        assert np.array_equal(getattr(sn, name), getattr(sn2, name))
+    src = np.random.default_rng(0).normal(size=order.size)
+    a = solve_shifted(net, src, [1e-6])
+    b = solve_shifted(build_network(random_sample(0.01, 3000, seed=9)), src, [1e-6])
+    assert np.array_equal(a.spin, b.spin)
+
+
+def test_concurrent_shifts_limited_by_exact_memory_need(monkeypatch):
+    """After the symbolic plan the need per concurrent factorisation is known exactly: fewer
+    workers when two do not fit, a MemoryError naming the need when one does not."""
+    import numerics.laplacian as lp
+    net = build_network(random_sample(0.01, 2000, seed=3))
+    M = net.positions.shape[0]
+    sn = lp.shifted_plan(net)[2]
+    per = 8 * (sn.stored + sn.stack_size + sn.max_front + 6 * M)
+    monkeypatch.setattr(lp, "available_memory", lambda: int(1.5 * per / 0.9))
+    assert lp._workers_that_fit(sn, M, 2) == 1
+    monkeypatch.setattr(lp, "available_memory", lambda: int(3 * per / 0.9))
+    assert lp._workers_that_fit(sn, M, 2) == 2
+    monkeypatch.setattr(lp, "available_memory", lambda: per // 2)
+    with pytest.raises(MemoryError, match="one shifted factorisation needs"):
+        lp._workers_that_fit(sn, M, 2)
