@@ -28,12 +28,32 @@ network and is reported.
 """
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 import numba as nb
 import numpy as np
+from numba.extending import get_cython_function_address
 
 __all__ = ["SupernodalPlan", "supernodal_plan", "plan_from_edges", "factor", "factor_solve", "differences", "BLOCK", "GEMM_MIN"]
+
+# BLAS dgemm (column-major) from scipy's bundled library, passed to the kernels as an argument so
+# that numba can cache them (a ctypes pointer baked into the code would not be cacheable)
+_VP = ctypes.c_void_p
+DGEMM = ctypes.CFUNCTYPE(None, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP, _VP)(
+    get_cython_function_address("scipy.linalg.cython_blas", "dgemm"))
+_N = np.array([ord("N")], np.uint8)
+_T = np.array([ord("T")], np.uint8)
+
+
+@nb.njit(cache=True, nogil=True)
+def _gemm(dgemm, transa, transb, m, n, k, a, lda, b, ldb, beta, c, ldc):
+    """C := op(A) op(B) + beta C, column-major, on raw 1-D views (BLAS dgemm, alpha = 1)."""
+    dims = np.array([m, n, k, lda, ldb, ldc], np.int32)
+    scal = np.array([1.0, beta])
+    dgemm(transa.ctypes, transb.ctypes, dims[0:].ctypes, dims[1:].ctypes, dims[2:].ctypes, scal[0:].ctypes,
+          a.ctypes, dims[3:].ctypes, b.ctypes, dims[4:].ctypes, scal[1:].ctypes, c.ctypes, dims[5:].ctypes)
+
 
 #: pivots eliminated together before one dense trailing update (X^T diag(1/C) X)
 BLOCK = 64
@@ -370,7 +390,7 @@ def supernodal_plan(ptr: np.ndarray, idx: np.ndarray, n: int, edge_a: np.ndarray
 
 @nb.njit(cache=True, nogil=True)
 def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, ground, f_ptr, fvals, cinv,
-            block, gemm_min, stack_size, max_front):
+            block, gemm_min, stack_size, max_front, dgemm, tn, tt):
     """Numeric multifrontal GTH elimination with ``ground[k]`` the conductance from position k
     to the ground node (ε for the spin problem).  Fills ``fvals`` (pivot rows of every front,
     last column = reduced ground conductance) and ``cinv`` (1/C_k; 0 for a reference node: the
@@ -441,18 +461,15 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
                             for j in range(i + 1, m + 1):
                                 F[k1 + i, k1 + j] += a * F[k, k1 + j]
             else:
-                X = np.empty((kb, m))
+                # F[k1:, k1:] += X^T Y in place (X = block rows, Y = X diag(1/C) incl. ground), i.e.
+                # column-major C' += Y' X'^T; the lower triangle it also fills is never read
                 Y = np.empty((kb, m + 1))
                 for k in range(kb):
                     inv = cinv[f + k0 + k]
-                    for j in range(m):
-                        X[k, j] = F[k0 + k, k1 + j]
+                    for j in range(m + 1):
                         Y[k, j] = F[k0 + k, k1 + j] * inv
-                    Y[k, m] = F[k0 + k, nf] * inv
-                T = np.dot(X.T, Y)
-                for i in range(m):
-                    for j in range(i + 1, m + 1):
-                        F[k1 + i, k1 + j] += T[i, j]
+                _gemm(dgemm, tn, tt, m + 1, m, kb, Y.reshape(kb * (m + 1)), m + 1,
+                      Ff[k0 * w + k1:], w, 1.0, Ff[k1 * w + k1:], w)
         if s > 0:
             u_off[J] = sp
             for i in range(s):
@@ -514,7 +531,7 @@ def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: 
     gr = np.ascontiguousarray(np.asarray(ground, np.float64)[plan.perm])
     bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
                   plan.e_ptr, plan.e_off, e_g, gr, plan.f_ptr, fvals, cinv, int(block), int(gemm_min),
-                  plan.stack_size, plan.max_front)
+                  plan.stack_size, plan.max_front, DGEMM, _N, _T)
     if bad >= 0:
         raise ArithmeticError(f"vanishing pivot at position {plan.perm[bad]}: the network is disconnected")
     return fvals, cinv
@@ -537,7 +554,7 @@ def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.n
 
 @nb.njit(cache=True, nogil=True)
 def _differences(sn_start, s_ptr, rel, parent, c_ptr, f_ptr, fvals, cinv, e_ptr, e_off, e_perm, block,
-                 gemm_min):
+                 gemm_min, dgemm, tn):
     """Potential differences of a network whose only injection is at the last position (the
     source terminal, potential 1) and whose ground node is the drain (potential 0).
 
@@ -592,7 +609,11 @@ def _differences(sn_start, s_ptr, rel, parent, c_ptr, f_ptr, fvals, cinv, e_ptr,
                 for j in range(m):
                     Wt[r, j] = fvals[row + j] * inv
             if kb * m * m >= gemm_min:
-                X = np.dot(Wt, np.ascontiguousarray(D[k1:, k1:]))
+                # X = Wt Δ[T, T]: column-major X' = Δ_T' Wt' with Δ_T read in place (ld w)
+                X = np.empty((kb, m))
+                Df0 = D.reshape(w * w)
+                _gemm(dgemm, tn, tn, m, kb, m, Df0[k1 * w + k1:], w, Wt.reshape(kb * m), m, 0.0,
+                      X.reshape(kb * m), m)
             else:
                 X = np.zeros((kb, m))
                 for r in range(kb):
@@ -651,7 +672,7 @@ def differences(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, block
     is the source (V = 1), the ground node the drain (V = 0).  Returns (V_a − V_b of each
     edge (a < b) in the order given to the plan, V in input positions)."""
     delta, v = _differences(plan.sn_start, plan.s_ptr, plan.rel, plan.parent, plan.c_ptr, plan.f_ptr, fvals,
-                            cinv, plan.e_ptr, plan.e_off, plan.e_perm, int(block), int(gemm_min))
+                            cinv, plan.e_ptr, plan.e_off, plan.e_perm, int(block), int(gemm_min), DGEMM, _N)
     out = np.empty_like(v)
     out[plan.perm] = v
     return delta, out
