@@ -267,11 +267,16 @@ _PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hopspin-plan")
 
 def prefetch_shifted_plan(network) -> None:
     """Start :func:`shifted_plan` in a background thread (its kernels release the GIL), so the
-    symbolic analysis of the spin problem overlaps the Kirchhoff solve on the other core."""
+    symbolic analysis of the spin problem overlaps the Kirchhoff solve on the other core — only
+    when memory is plentiful (twice the whole run's estimate available), since both plans are
+    then held at once."""
     full = (id(network), "shifted_plan")
     hit = _ORDER_CACHE.get(full)
     if hit is not None and hit[0]() is network:
         return
+    have = available_memory()
+    if have is not None and 2 * estimate_memory(network) > have:
+        return  # two symbolic analyses at once would raise the peak: keep them sequential
     network_order(network)  # METIS holds the GIL: order first, in the caller's thread
     _remember(network, full, _PREFETCH.submit(shifted_plan_uncached, network))
 
@@ -548,12 +553,13 @@ def edge_flows(plan: EliminationPlan, P: np.ndarray) -> np.ndarray:
 class ShiftedSolution:
     shifts: np.ndarray  # (K,) eps = tau_0 / tau_s
     bond_difference: np.ndarray | None  # (K, B) D_b = g_ij (S_j - S_i) for bond (i, j); None (multifrontal)
-    spin: np.ndarray  # (K, M) zero-mean part S0 = (L + eps)^-1 (source - mean)
+    spin: np.ndarray | None  # (K, M) zero-mean part S0 = (L + eps)^-1 (source - mean); None if not kept
     uniform_part: np.ndarray  # (K,) mean(source)/eps (inf if eps == 0 and mean != 0; 0 if mean == 0)
     source_mean: float
     max_balance_error: np.ndarray  # (K,) see solve_shifted
     method: str
     seconds: float
+    moment: np.ndarray | None = None  # (K, p) moments^T S0 (see solve_shifted)
 
     def full_spin(self, k: int) -> np.ndarray:
         """S = S0 + uniform part for shift index k (may be inf)."""
@@ -566,7 +572,8 @@ SHIFT_METHODS = ("multifrontal", "backprop")
 
 def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
                   tolerance: float = 1e-9, threads: int | None = None,
-                  method: str = "multifrontal") -> ShiftedSolution:
+                  method: str = "multifrontal", moments: np.ndarray | None = None,
+                  keep_spin: bool = True) -> ShiftedSolution:
     """Steady state of (S43): sum_j g_ij (S_j - S_i) - eps S_i + source_i = 0 for each eps.
 
     Two exact engines (both subtraction-free, same METIS order):
@@ -579,6 +586,10 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     * ``method="backprop"``: one-pivot-at-a-time elimination plus the current
       back-propagation, which also gives every bond difference D_b = g_ij (S_j - S_i) to
       ~1e-16 of the source scale (for the Eq. (12) cross-check; ~10x slower).
+
+    ``moments`` (M, p): also return ``moment[k] = moments^T S0_k`` (K, p) (e.g. centred positions
+    for Eq. (12)); with ``keep_spin=False`` (multifrontal only) S0 itself is not kept
+    (``spin`` is None), which saves K x M floats on large networks.
 
     All M cluster sites are ordinary nodes (closed spin system, no electrodes).  For each
     shift eps >= 0 (eps = inf allowed: S = 0, D = 0) the zero-mean part
@@ -604,8 +615,10 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
         raise ValueError(f"source must be a finite array of shape ({M},), got {source.shape}")
     bonds = network.bonds
     check_memory(network, int(np.sum(np.isfinite(shifts))), threads, method)
+    if moments is not None:
+        moments = np.asarray(moments, dtype=np.float64).reshape(M, -1)
     if method == "multifrontal":
-        return _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
+        return _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0, moments, keep_spin)
     g = np.exp(-2.0 * network.lengths)
     mean = float(np.mean(source))
     s0 = source - mean
@@ -671,13 +684,15 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     method = "subtraction-free nested-dissection elimination + current back-propagation"
     sol = ShiftedSolution(shifts=shifts, bond_difference=D, spin=S, uniform_part=uniform,
                           source_mean=mean, max_balance_error=err, method=method,
+                          moment=None if moments is None else S @ moments,
                           seconds=time.perf_counter() - t0)
     if not np.all(err <= tolerance):
         raise ArithmeticError(f"spin balance error {err.max():.3g} exceeds tolerance {tolerance:g}")
     return sol
 
 
-def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0) -> ShiftedSolution:
+def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0, moments=None,
+                                keep_spin=True) -> ShiftedSolution:
     """``solve_shifted(method="multifrontal")``: see there."""
     M = network.positions.shape[0]
     bonds = network.bonds
@@ -686,7 +701,8 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
     s0 = source - mean
     scale = float(np.max(np.abs(source))) if M else 0.0
     K = shifts.size
-    S = np.zeros((K, M))
+    S = np.zeros((K, M)) if keep_spin else None
+    mom = np.zeros((K, moments.shape[1])) if moments is not None else None
     err = np.zeros(K)
     uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
                         for eps in shifts])
@@ -705,7 +721,10 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
             # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
             # would otherwise come back as a uniform offset ~1e-16 |source| / ε
             Sk -= Sk.mean()
-            S[k] = Sk
+            if S is not None:
+                S[k] = Sk
+            if mom is not None:
+                mom[k] = moments.T @ Sk
             err[k] = backward_error(a, b, g, eps, Sk, s0)
 
         if workers == 1:
@@ -716,7 +735,7 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0)
             with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as ex:
                 list(ex.map(work, todo))
     sol = ShiftedSolution(shifts=shifts, bond_difference=None, spin=S, uniform_part=uniform,
-                          source_mean=mean, max_balance_error=err,
+                          source_mean=mean, max_balance_error=err, moment=mom,
                           method="subtraction-free supernodal multifrontal elimination (dense fronts)",
                           seconds=time.perf_counter() - t0)
     if not np.all(err <= tolerance):

@@ -57,6 +57,8 @@ def _gemm(dgemm, transa, transb, m, n, k, a, lda, b, ldb, beta, c, ldc):
 
 #: pivots eliminated together before one dense trailing update (X^T diag(1/C) X)
 BLOCK = 64
+#: column panel of the symmetric trailing update (only the upper triangle is formed)
+PANEL = 256
 #: below this many multiply-adds a trailing update is done with plain loops instead of BLAS
 GEMM_MIN = 4096
 
@@ -468,8 +470,13 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
                     inv = cinv[f + k0 + k]
                     for j in range(m + 1):
                         Y[k, j] = F[k0 + k, k1 + j] * inv
-                _gemm(dgemm, tn, tt, m + 1, m, kb, Y.reshape(kb * (m + 1)), m + 1,
-                      Ff[k0 * w + k1:], w, 1.0, Ff[k1 * w + k1:], w)
+                Yf = Y.reshape(kb * (m + 1))
+                # only the upper triangle (+ ground column) is needed: column panels of C' from the
+                # diagonal down (about half the multiply-adds of the full square for large m)
+                for i0 in range(0, m, PANEL):
+                    i1 = min(m, i0 + PANEL)
+                    _gemm(dgemm, tn, tt, m + 1 - i0, i1 - i0, kb, Yf[i0:], m + 1,
+                          Ff[k0 * w + k1 + i0:], w, 1.0, Ff[(k1 + i0) * w + k1 + i0:], w)
         if s > 0:
             u_off[J] = sp
             for i in range(s):

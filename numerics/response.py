@@ -67,7 +67,7 @@ class SpinResponse:
         multifrontal route, where u is computed from Eq. (12)
     max_balance_error : of the (S43) solves (backward error on the multifrontal route);  triangles : triangles in the bond graph
     drift_site : (M, 3) per-site drift generation (same normalisation as s_dr)
-    spin_sep : (K, M) separated spin S̃ (zero-mean part; per unit current, along ĉ)
+    spin_sep : (K, M) separated spin S̃ (zero-mean part; per unit current, along ĉ); None unless kept
     source : (M,) γ_i along ĉ
     """
 
@@ -84,12 +84,13 @@ class SpinResponse:
     max_balance_error: float
     triangles: int
     drift_site: np.ndarray
-    spin_sep: np.ndarray
+    spin_sep: np.ndarray | None
     source: np.ndarray
 
 
 def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
-                  threads: int | None = None, solver: str = "multifrontal") -> SpinResponse:
+                  threads: int | None = None, solver: str = "multifrontal",
+                  keep_fields: bool = True) -> SpinResponse:
     """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc).
 
     ``solver`` selects the (S43) engine of :func:`numerics.laplacian.solve_shifted`:
@@ -98,7 +99,8 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     positions change nothing but the rounding); ``eq12_error`` is then ``None`` (not an
     independent check on this route — ``max_balance_error`` is the solve's backward error).
     ``"backprop"`` also back-propagates every bond difference, forms u = u_dr + u_diff from them
-    and checks Eq. (12) against it.  ``threads``: default all cores.
+    and checks Eq. (12) against it.  ``threads``: default all cores.  ``keep_fields=False``: the
+    per-site S̃ (``spin_sep``) is not kept (None), only what the totals need.
     """
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
@@ -112,25 +114,27 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     k = taus.size
     a, b = network.bonds[:, 0], network.bonds[:, 1]
     r_ab = pos[a] - pos[b]
+    centred = pos - pos.mean(axis=0)
     if axis is None:
         gamma = np.zeros(m)
-        spin = np.zeros((k, m))
-        diffs = np.zeros((k, network.bonds.shape[0]))
+        spin = np.zeros((k, m)) if keep_fields or solver != "multifrontal" else None
+        dipole = np.zeros((k, 2))
+        diffs = np.zeros((k, network.bonds.shape[0])) if solver != "multifrontal" else None
         balance = 0.0
         axis_out = np.zeros(3)
     else:
         gamma = sums.source_site @ axis
-        solution = solve_shifted(network, gamma, shifts, threads=threads, method=solver)
-        spin, diffs = solution.spin, solution.bond_difference
+        solution = solve_shifted(network, gamma, shifts, threads=threads, method=solver, moments=centred,
+                                 keep_spin=keep_fields or solver != "multifrontal")
+        spin, diffs, dipole = solution.spin, solution.bond_difference, solution.moment
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis
     u_dr = 2 * scale * (pos.T @ gamma)
-    centred = pos - pos.mean(axis=0)
     if diffs is None:
         # Eq. (12): u = (2L/N) ε Σ_i R_i S̃_i / I (ε = ∞: S̃ = 0 and u = u_dr; ε = 0: u = 0)
         u = np.empty((k, 2))
         for idx, eps in enumerate(shifts):
-            u[idx] = u_dr if np.isinf(eps) else 2 * scale * eps * (centred.T @ spin[idx])
+            u[idx] = u_dr if np.isinf(eps) else 2 * scale * eps * dipole[idx]
         s = s_dr + np.cross((u - u_dr) @ beta.T, axis_out)
         # Large τ_s: s_dr + (KKM of u − u_dr) would carry the ~1e-16 |s_dr| mismatch of the two drift
         # routes into a total that is ~1e-9 |s_dr|; take the total from the KKM relation (10) alone

@@ -189,7 +189,8 @@ def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_00
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")
     t = time.perf_counter()
-    response = spin_response(network, kirchhoff, beta, taus, threads=threads, solver=solver)
+    response = spin_response(network, kirchhoff, beta, taus, threads=threads, solver=solver,
+                             keep_fields=keep_fields)
     timings["spin_response"] = time.perf_counter() - t
     i_total = kirchhoff.total_current
     norm = _TR_B2 * _B_XY  # Tr β² β_xy of the unit [001] model: s_y = Tr β² β_xy f  (Eq. 13)
