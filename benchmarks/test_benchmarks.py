@@ -100,6 +100,39 @@ def test_tau_s_sweep_30(benchmark, case):
     benchmark.extra_info["max_balance_error"] = float(np.max(sol.max_balance_error))
 
 
+def test_tau_s_sweep_30_scipy_baseline(benchmark, case):
+    """The straightforward route: one SuperLU factorisation of L + εI per τ_s (float64, no
+    accuracy guarantee at this contrast); its largest deviation from the exact engine is recorded."""
+    _, network, _, sums = case
+    gamma = sums.source_site[:, 2] / 2
+    src = gamma - gamma.mean()
+    m = network.positions.shape[0]
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    g = np.exp(-2 * network.lengths)
+    lap = sps.coo_matrix((np.concatenate([g, g, -g, -g]), (np.concatenate([a, b, a, b]), np.concatenate([a, b, b, a]))),
+                         shape=(m, m)).tocsc()
+    eps = 1 / TAUS[1:]
+
+    def solve():
+        return np.array([spsolve(lap + e * sps.identity(m, format="csc"), src) for e in eps])
+
+    got = benchmark.pedantic(solve, rounds=1, iterations=1)
+    exact = solve_shifted(network, gamma, eps, keep_spin=True).spin
+    got -= got.mean(axis=1, keepdims=True)
+    benchmark.extra_info["baseline_max_rel_deviation"] = float(
+        np.max(np.abs(got - exact)) / np.max(np.abs(exact)))
+
+
+def test_tau_s_sweep_30_backprop_engine(benchmark, case):
+    """The one-pivot-at-a-time engine of session 1 (also back-propagates every bond difference)."""
+    _, network, _, sums = case
+    gamma = sums.source_site[:, 2] / 2
+    shifts = np.where(TAUS > 0, 1 / np.where(TAUS > 0, TAUS, 1), np.inf)
+    sol = benchmark.pedantic(solve_shifted, args=(network, gamma, shifts), kwargs=dict(method="backprop"),
+                             rounds=1, iterations=1)
+    benchmark.extra_info["max_balance_error"] = float(np.max(sol.max_balance_error))
+
+
 def test_whole_run_30_tau_s(benchmark, case):
     sites = case[0].sites
     r = benchmark.pedantic(simulate, args=(DENSITY, sites), kwargs=dict(seed=0, tau_s=TAUS, keep_fields=False),
