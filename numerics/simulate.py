@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .kirchhoff import solve_kirchhoff
 from .network import Network, build_network, critical_length
@@ -180,11 +181,19 @@ def simulate_network(network: Network, tau_s: Sequence[float], beta=UNIT_BETA_00
 
     ``network.side`` is the sample length L and ``network.sites`` the N of (S42), (S45).
     """
+    if threads == 1:
+        # one core asked for (e.g. one sweep worker process per core): no BLAS threads either
+        with threadpool_limits(limits=1):
+            return _simulate_network(network, tau_s, beta, progress, keep_fields, threads, solver)
+    return _simulate_network(network, tau_s, beta, progress, keep_fields, threads, solver)
+
+
+def _simulate_network(network, tau_s, beta, progress, keep_fields, threads, solver) -> SimulationResult:
     say = progress or (lambda msg: None)
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     timings = {}
     t = time.perf_counter()
-    kirchhoff = solve_kirchhoff(network, prefetch=(solver == "multifrontal"))
+    kirchhoff = solve_kirchhoff(network, prefetch=(solver == "multifrontal" and threads != 1))
     timings["kirchhoff"] = time.perf_counter() - t
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")
