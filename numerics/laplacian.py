@@ -614,7 +614,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     if source.shape != (M,) or not np.all(np.isfinite(source)):
         raise ValueError(f"source must be a finite array of shape ({M},), got {source.shape}")
     bonds = network.bonds
-    check_memory(network, int(np.sum(np.isfinite(shifts))), threads, method)
+    # the multifrontal route adapts its concurrency to the memory once the plan is known
+    # (_workers_that_fit): refuse early only if not even one shift at a time would fit
+    check_memory(network, int(np.sum(np.isfinite(shifts))), 1 if method == "multifrontal" else threads, method)
     if moments is not None:
         moments = np.asarray(moments, dtype=np.float64).reshape(M, -1)
     if method == "multifrontal":
