@@ -74,7 +74,7 @@ def run(args) -> int:
             print(f"n_s a_b^2 = {res.site_density}  N = {res.sites}  seed = {seed}  cluster = {res.cluster_sites} "
                   f"sites, {res.bonds} bonds, {res.triangles} triangles")
             print(f"f_dr = {res.f_dr:.10g}   SGE direct = {res.f_sge_direct:.10g}   "
-                  f"(conservation {res.max_conservation_error:.1e})")
+                  f"(conservation {res.max_conservation_error:.1e}, gauge identity {res.gauge_error:.1e})")
             print(f"{'tau_s/tau_0':>12} {'f (CISP)':>16} {'f_SGE':>16} {'ratio - 1':>11}")
             for t, fc, fs, r in zip(res.tau_s, res.f_cisp, res.f_sge, res.ratio_over_expected):
                 print(f"{t:12.4g} {fc:16.10g} {fs:16.10g} {r - 1:11.2e}")
