@@ -22,6 +22,11 @@ current of the edge it belongs to.
 Public entry point here: :func:`solve_shifted` (steady state of the spin-diffusion equation
 (S43), a closed system: (L + eps I) S = source for many eps).  ``numerics.kirchhoff`` uses
 the same engine with the two electrodes as terminal nodes.
+
+Since the second session the default engine of both is the supernodal multifrontal form of the
+same arithmetic (:mod:`numerics.multifrontal`: dense fronts, BLAS products of non-negative
+conductances); the one-pivot-at-a-time kernels here remain as ``method="backprop"`` (they also
+give every bond difference) and as the cross-check in the tests.
 """
 from __future__ import annotations
 

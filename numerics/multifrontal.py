@@ -93,7 +93,8 @@ class SupernodalPlan:
         return int(self.f_ptr[-1])
 
     def flops(self) -> float:
-        """Multiply-adds of one numeric factorisation (dense trailing updates, full squares)."""
+        """Multiply-adds of one numeric factorisation, trailing updates counted as full squares (an
+        upper bound: the panel updates form about half of each square on large fronts)."""
         b = np.diff(self.sn_start).astype(float)
         s = np.diff(self.s_ptr).astype(float)
         nf = b + s
