@@ -393,7 +393,7 @@ def supernodal_plan(ptr: np.ndarray, idx: np.ndarray, n: int, edge_a: np.ndarray
 
 @nb.njit(cache=True, nogil=True)
 def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, ground, f_ptr, fvals, cinv,
-            block, gemm_min, stack_size, max_front, dgemm, tn, tt):
+            block, gemm_min, stack_size, max_front, dgemm, tn, tt, panel):
     """Numeric multifrontal GTH elimination with ``ground[k]`` the conductance from position k
     to the ground node (ε for the spin problem).  Fills ``fvals`` (pivot rows of every front,
     last column = reduced ground conductance) and ``cinv`` (1/C_k; 0 for a reference node: the
@@ -474,8 +474,8 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
                 Yf = Y.reshape(kb * (m + 1))
                 # only the upper triangle (+ ground column) is needed: column panels of C' from the
                 # diagonal down (about half the multiply-adds of the full square for large m)
-                for i0 in range(0, m, PANEL):
-                    i1 = min(m, i0 + PANEL)
+                for i0 in range(0, m, panel):
+                    i1 = min(m, i0 + panel)
                     _gemm(dgemm, tn, tt, m + 1 - i0, i1 - i0, kb, Yf[i0:], m + 1,
                           Ff[k0 * w + k1 + i0:], w, 1.0, Ff[(k1 + i0) * w + k1 + i0:], w)
         if s > 0:
@@ -529,30 +529,31 @@ def _solve(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
 
 
 def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: int = BLOCK,
-           gemm_min: int = GEMM_MIN) -> tuple[np.ndarray, np.ndarray]:
+           gemm_min: int = GEMM_MIN, panel: int = PANEL) -> tuple[np.ndarray, np.ndarray]:
     """Numeric factorisation: (stored fronts, 1/pivots in plan positions).  ``ground`` (input
     positions) are the conductances to the ground node.  Raises ``ArithmeticError`` for a
-    disconnected network.  ``block`` and ``gemm_min`` only change the summation order (tests)."""
+    disconnected network.  ``block``, ``gemm_min`` and ``panel`` only change the summation order
+    (tests)."""
     fvals = np.empty(plan.stored)
     cinv = np.empty(plan.n)
     e_g = np.ascontiguousarray(np.asarray(edge_g, np.float64)[plan.e_perm])
     gr = np.ascontiguousarray(np.asarray(ground, np.float64)[plan.perm])
     bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
                   plan.e_ptr, plan.e_off, e_g, gr, plan.f_ptr, fvals, cinv, int(block), int(gemm_min),
-                  plan.stack_size, plan.max_front, DGEMM, _N, _T)
+                  plan.stack_size, plan.max_front, DGEMM, _N, _T, int(panel))
     if bad >= 0:
         raise ArithmeticError(f"vanishing pivot at position {plan.perm[bad]}: the network is disconnected")
     return fvals, cinv
 
 
 def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.ndarray,
-                 block: int = BLOCK, gemm_min: int = GEMM_MIN) -> np.ndarray:
+                 block: int = BLOCK, gemm_min: int = GEMM_MIN, panel: int = PANEL) -> np.ndarray:
     """Solve (L + εI) S = rhs (input positions; L: conductances ``edge_g`` of the edges given
     to :func:`supernodal_plan`).  For ε = 0 the last position of the postorder (the root, which
     is the last input position for a connected pattern) is the reference (S = 0 there; the
     caller fixes the constant).  Raises ``ArithmeticError`` for a disconnected network.
     ``block`` and ``gemm_min`` only change the summation order (tests)."""
-    fvals, cinv = factor(plan, edge_g, np.full(plan.n, float(eps)), block, gemm_min)
+    fvals, cinv = factor(plan, edge_g, np.full(plan.n, float(eps)), block, gemm_min, panel)
     S = _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
                np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm]))
     out = np.empty_like(S)

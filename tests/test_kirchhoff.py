@@ -304,7 +304,8 @@ def test_multifrontal_agrees_with_backprop_engine(density):
 
 
 def test_multifrontal_summation_order_does_not_matter():
-    """Block size, BLAS vs loop updates and supernode amalgamation only reorder positive sums."""
+    """Block size, BLAS vs loop updates, the column panels of the symmetric update and supernode
+    amalgamation only reorder positive sums."""
     from numerics import multifrontal as mf
     from numerics.laplacian import network_order, plan_elimination
     net = build_network(random_sample(0.005, 20000, seed=2))
@@ -323,8 +324,8 @@ def test_multifrontal_summation_order_does_not_matter():
     for eps in (0.0, 1e-12, 1e-3):
         ref = mf.factor_solve(fundamental, plan.edge_g, eps, rhs, block=1, gemm_min=1 << 60)
         scale = np.max(np.abs(ref))
-        for sp, block, gemm_min in ((fundamental, 64, 0), (relaxed, 8, 0), (relaxed, 64, 4096)):
-            got = mf.factor_solve(sp, plan.edge_g, eps, rhs, block=block, gemm_min=gemm_min)
+        for sp, block, gemm_min, panel in ((fundamental, 64, 0, 256), (relaxed, 8, 0, 3), (relaxed, 64, 4096, 16)):
+            got = mf.factor_solve(sp, plan.edge_g, eps, rhs, block=block, gemm_min=gemm_min, panel=panel)
             assert np.max(np.abs(got - ref)) <= 1e-13 * scale
 
 
