@@ -30,6 +30,7 @@ give every bond difference) and as the cross-check in the tests.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -43,6 +44,7 @@ from threadpoolctl import threadpool_limits
 
 from . import _elimination_batch as _lanes
 from . import multifrontal as _mf
+from ._threads import run_in_threads
 
 __all__ = ["ShiftedSolution", "solve_shifted", "EliminationPlan", "plan_elimination",
            "estimate_memory"]
@@ -221,13 +223,18 @@ def _cached(network, key, compute):
     """``compute()`` cached per (network object, key) for the network's lifetime; a cached
     ``Future`` (see :func:`prefetch_shifted_plan`) is waited for."""
     full = (id(network), key)
-    hit = _ORDER_CACHE.get(full)
-    if hit is not None and hit[0]() is network:
-        value = hit[1]
-        return value.result() if isinstance(value, Future) else value
+    hit = _lookup(full, network)
+    if hit is not None:
+        return hit.result() if isinstance(hit, Future) else hit
     value = compute()
     _remember(network, full, value)
     return value
+
+
+def _lookup(full, network):
+    """The cached value (or Future) for ``full = (id(network), key)``, None if absent."""
+    hit = _ORDER_CACHE.get(full)
+    return hit[1] if hit is not None and hit[0]() is network else None
 
 
 def _remember(network, full, value) -> None:
@@ -276,8 +283,7 @@ def prefetch_shifted_plan(network) -> None:
     when memory is plentiful (twice the whole run's estimate available), since both plans are
     then held at once."""
     full = (id(network), "shifted_plan")
-    hit = _ORDER_CACHE.get(full)
-    if hit is not None and hit[0]() is network:
+    if _lookup(full, network) is not None:
         return
     have = available_memory()
     if have is not None and 2 * estimate_memory(network) > have:
@@ -624,12 +630,17 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     check_memory(network, int(np.sum(np.isfinite(shifts))), 1 if method == "multifrontal" else threads, method)
     if moments is not None:
         moments = np.asarray(moments, dtype=np.float64).reshape(M, -1)
-    if method == "multifrontal":
-        return _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0, moments, keep_spin)
-    g = np.exp(-2.0 * network.lengths)
+    # shared by both engines: the zero-mean source, its scale, the uniform part, the shifts to solve
     mean = float(np.mean(source))
     s0 = source - mean
     scale = float(np.max(np.abs(source))) if M else 0.0
+    uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
+                        for eps in shifts])
+    todo = [k for k in range(shifts.size) if not (math.isinf(shifts[k]) or scale == 0.0)]
+    g = np.exp(-2.0 * network.lengths)
+    if method == "multifrontal":
+        return _solve_shifted_multifrontal(network, g, shifts, s0, mean, uniform, todo, tolerance, threads, t0,
+                                           moments, keep_spin)
     plan = plan_elimination(M, bonds[:, 0], bonds[:, 1], g, network.positions,
                             terminals=(), cutoff=network.cutoff_length,
                             inner_order=network_order(network))
@@ -638,18 +649,9 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     B = bonds.shape[0]
     D = np.zeros((K, B))
     S = np.zeros((K, M))
-    uniform = np.zeros(K)
     err = np.zeros(K)
     s_pos = np.ascontiguousarray(s0[plan.order])
-    for k, eps in enumerate(shifts):
-        if mean == 0.0:
-            uniform[k] = 0.0
-        elif eps == 0.0:
-            uniform[k] = math.copysign(math.inf, mean)
-        else:
-            uniform[k] = mean / eps
     loc = _bond_locations(plan, bonds)
-    todo = [k for k in range(K) if not (math.isinf(shifts[k]) or scale == 0.0)]
     workers = max(1, min(int(threads or os.cpu_count() or 1), max(1, len(todo))))
     lanes = lanes_per_batch(plan.nnz, len(todo), workers, _LANES)
     batches = [todo[i:i + lanes] for i in range(0, len(todo), lanes)]
@@ -682,12 +684,7 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
                 - np.bincount(bonds[:, 1], weights=Dk, minlength=M)
             err[k] = float(np.max(np.abs(net - eps[j] * Sk + s0))) / scale
 
-    if workers == 1 or len(batches) == 1:
-        for b in batches:
-            work(b)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as ex:
-            list(ex.map(work, batches))
+    run_in_threads(work, batches, workers)
     method = "subtraction-free nested-dissection elimination + current back-propagation"
     sol = ShiftedSolution(shifts=shifts, bond_difference=D, spin=S, uniform_part=uniform,
                           source_mean=mean, max_balance_error=err, method=method,
@@ -698,22 +695,16 @@ def solve_shifted(network, source: np.ndarray, shifts: np.ndarray,
     return sol
 
 
-def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0, moments=None,
-                                keep_spin=True) -> ShiftedSolution:
-    """``solve_shifted(method="multifrontal")``: see there."""
+def _solve_shifted_multifrontal(network, g, shifts, s0, mean, uniform, todo, tolerance, threads, t0,
+                                moments=None, keep_spin=True) -> ShiftedSolution:
+    """``solve_shifted(method="multifrontal")``: see there (``s0``, ``mean``, ``uniform``, ``todo``
+    are prepared there for both engines)."""
     M = network.positions.shape[0]
     bonds = network.bonds
-    g = np.exp(-2.0 * network.lengths)
-    mean = float(np.mean(source))
-    s0 = source - mean
-    scale = float(np.max(np.abs(source))) if M else 0.0
     K = shifts.size
     S = np.zeros((K, M)) if keep_spin else None
     mom = np.zeros((K, moments.shape[1])) if moments is not None else None
     err = np.zeros(K)
-    uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
-                        for eps in shifts])
-    todo = [k for k in range(K) if not (math.isinf(shifts[k]) or scale == 0.0)]
     if todo:
         order, _, sn = shifted_plan(network)
         rhs = np.ascontiguousarray(s0[order])
@@ -734,13 +725,9 @@ def _solve_shifted_multifrontal(network, source, shifts, tolerance, threads, t0,
                 mom[k] = moments.T @ Sk
             err[k] = backward_error(a, b, g, eps, Sk, s0)
 
-        if workers == 1:
-            for k in todo:
-                work(k)
-        else:
-            # one BLAS thread per worker: the workers already fill the cores
-            with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as ex:
-                list(ex.map(work, todo))
+        # one BLAS thread per worker when several run: the workers already fill the cores
+        with threadpool_limits(limits=1) if workers > 1 else contextlib.nullcontext():
+            run_in_threads(work, todo, workers)
     sol = ShiftedSolution(shifts=shifts, bond_difference=None, spin=S, uniform_part=uniform,
                           source_mean=mean, max_balance_error=err, moment=mom,
                           method="subtraction-free supernodal multifrontal elimination (dense fronts)",

@@ -10,13 +10,13 @@ the generating site i, with the unordered pair (j, k) the other two — the prim
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
 from ._generated import triad_spin_generation
+from ._threads import run_in_threads
 
 __all__ = ["TriadSums", "triad_sums", "triangle_list", "count_triangles", "bond_lookup"]
 
@@ -182,13 +182,7 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
         lo, hi = cut[c], cut[c + 1]
         _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], *parts[c])
 
-    workers = max(1, min(CHUNKS, int(threads or os.cpu_count() or 1)))
-    if workers == 1:
-        for c in range(CHUNKS):
-            run(c)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as ex:
-            list(ex.map(run, range(CHUNKS)))
+    run_in_threads(run, range(CHUNKS), max(1, min(CHUNKS, int(threads or os.cpu_count() or 1))))
     drift, source, sge = parts[0]
     for d, s_, g in parts[1:]:
         drift += d
