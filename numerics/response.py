@@ -130,34 +130,29 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis
     u_dr = 2 * scale * (pos.T @ gamma)
+    # Eq. (12): u = (2L/N) ε Σ_i (R_i − R̄) S̃_i / I (ε = ∞: S̃ = 0 and u = u_dr; ε = 0: u = 0)
+    u12 = np.array([u_dr if np.isinf(eps) else 2 * scale * eps * dipole[idx] for idx, eps in enumerate(shifts)])
+    u12 = u12.reshape(k, 2)
+    ref_u = max(np.linalg.norm(u_dr), 1e-300)
     if diffs is None:
-        # Eq. (12): u = (2L/N) ε Σ_i R_i S̃_i / I (ε = ∞: S̃ = 0 and u = u_dr; ε = 0: u = 0)
-        u = np.empty((k, 2))
-        for idx, eps in enumerate(shifts):
-            u[idx] = u_dr if np.isinf(eps) else 2 * scale * eps * dipole[idx]
+        u = u12
         s = s_dr + np.cross((u - u_dr) @ beta.T, axis_out)
-        # Large τ_s: s_dr + (KKM of u − u_dr) would carry the ~1e-16 |s_dr| mismatch of the two drift
-        # routes into a total that is ~1e-9 |s_dr|; take the total from the KKM relation (10) alone
-        small = np.linalg.norm(u, axis=1) < CANCELLATION * max(np.linalg.norm(u_dr), 1e-300)
-        s[small] = np.cross(u[small] @ beta.T, axis_out)
         eq12_error = None
+        eligible = np.ones(k, bool)
     else:
         u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2)
         # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
         s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
         s = s_dr + s_diff
         u = u_dr + u_diff
-        eq12_error = 0.0
-        ref_u = max(np.linalg.norm(u_dr), 1e-300)
-        for idx, eps in enumerate(shifts):
-            if 0 < eps < np.inf and axis is not None:
-                predicted = 2 * scale * eps * (centred.T @ spin[idx])
-                eq12_error = max(eq12_error, float(np.linalg.norm(u[idx] - predicted) / ref_u))
-                if np.linalg.norm(u[idx]) < CANCELLATION * ref_u:
-                    # Large τ_s: u = u_dr + u_diff is a cancellation of two O(1) terms; Eq. (12) gives the
-                    # same total without it, and the KKM relation (10) the polarization.
-                    u[idx] = predicted
-                    s[idx] = np.cross(beta @ predicted, axis_out)
+        eligible = (shifts > 0) & np.isfinite(shifts) & (axis is not None)
+        eq12_error = float(np.max(np.linalg.norm(u - u12, axis=1)[eligible], initial=0.0) / ref_u)
+    # Large τ_s: the total is a cancellation (bond route: u_dr + u_diff; Eq. (12) route: s_dr plus the KKM
+    # of u − u_dr, which carries the ~1e-16 |s_dr| mismatch of the two drift routes); Eq. (12) gives u
+    # without it, and the KKM relation (10) the polarization
+    small = eligible & (np.linalg.norm(u, axis=1) < CANCELLATION * ref_u)
+    u[small] = u12[small]
+    s[small] = np.cross(u12[small] @ beta.T, axis_out)
     # the KKM relation (10) between the two totals (for the drift parts an independent check of the
     # kernels: the drift generation against the source dipole)
     kkm = np.cross(u @ beta.T, axis_out)
