@@ -173,6 +173,12 @@ def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) 
     return 2.0 * (pc[None, :] - Z)
 
 
+def _precession_emf(network: Network, coef_b: np.ndarray, coef_a: np.ndarray, spin: np.ndarray) -> np.ndarray:
+    """(K, B) bond EMFs (from b into a) of the Λ^{(2)} sources of the spin pattern ``spin`` (K, M)."""
+    a, b = network.bonds[:, 0], network.bonds[:, 1]
+    return coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]
+
+
 def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a: np.ndarray,
                 pc: np.ndarray, Z: np.ndarray, norm: float) -> tuple[float, np.ndarray, np.ndarray, float]:
     """Short-circuit currents of the direct sources, of 2p_c and of every 2Z, normalised.
@@ -181,12 +187,9 @@ def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a
     precession, except where that is a cancellation (|total| < 10⁻³ |direct|, large τ_s): there the
     total is −I(2Z) alone, by the gauge identity direct + I(2p_c) = 0 (at τ_s = ∞ the spin 2p_c
     exactly cancels the direct route); ``gauge`` = |direct + I(2p_c)| / |direct| is its rounding."""
-    a, b = network.bonds[:, 0], network.bonds[:, 1]
-
-    def emf(spin):
-        return coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]   # from b into a
-
-    isc = short_circuit_current(network, np.vstack([direct[None, :], emf(2.0 * pc[None, :]), emf(2.0 * Z)])) * norm
+    emfs = [direct[None, :], _precession_emf(network, coef_b, coef_a, 2.0 * pc[None, :]),
+            _precession_emf(network, coef_b, coef_a, 2.0 * Z)]
+    isc = short_circuit_current(network, np.vstack(emfs)) * norm
     f_direct, f_pc, f_z = float(isc[0]), float(isc[1]), isc[2:]
     prec = f_pc - f_z
     total = f_direct + prec
@@ -370,9 +373,7 @@ def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult
     t = time.perf_counter()
     f_direct, f_prec, f_sge, gauge = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm)
     timings["sge_short_circuit"] = time.perf_counter() - t
-    a, b = network.bonds[:, 0], network.bonds[:, 1]
-    spin = 2.0 * (pc[None, :] - Z)
-    prec = coef_b[None, :] * spin[:, b] - coef_a[None, :] * spin[:, a]  # from b into a
+    prec = _precession_emf(network, coef_b, coef_a, 2.0 * (pc[None, :] - Z))
     recip = (direct[None, :] + prec) @ kirch.bond_current * norm
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(cisp.f != 0, f_sge / cisp.f, np.nan)
