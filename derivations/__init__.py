@@ -16,6 +16,9 @@ from pathlib import Path
 from types import ModuleType
 
 from importlib import import_module
+
+from hopspin.errors import HopspinError
+
 from ._report import Report
 
 __all__ = ["REGISTRY", "UnknownDerivationError", "run", "resolve", "derive_all"]
@@ -29,7 +32,7 @@ REGISTRY: OrderedDict[str, ModuleType] = OrderedDict((m.NAME, m) for m in _MODUL
 """NAME → derivation module, in the paper's order."""
 
 
-class UnknownDerivationError(KeyError, ValueError):
+class UnknownDerivationError(HopspinError, KeyError, ValueError):
     """A derivation name that is not in :data:`REGISTRY` (both a KeyError and a ValueError)."""
 
     def __str__(self) -> str:  # KeyError would repr() the message

@@ -101,7 +101,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     runs = []
     for seed in range(cfg.seeds):
         t = time.perf_counter()
-        r = simulate(cfg.fig4_density, cfg.sites, seed=seed, tau_s=cfg.tau_grid, keep_fields=False)
+        r = simulate(site_density=cfg.fig4_density, sites=cfg.sites, seed=seed, tau_s=tuple(cfg.tau_grid))
         runs.append(r)
         say(f"      seed {seed}: f_dr = {r.f_dr:.4f}, conservation {r.max_conservation_error:.1e}, "
             f"{time.perf_counter() - t:.1f} s")
@@ -146,7 +146,8 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
 
     # maps of the spin-Hall fields on a smaller sample of the same density
     from hopspin.maps import write_maps
-    map_run = simulate(cfg.fig4_density, min(cfg.sites, 20000), seed=0, tau_s=[0.0, 1e3], keep_fields=True)
+    map_run = simulate(site_density=cfg.fig4_density, sites=min(cfg.sites, 20000), seed=0, tau_s=(0.0, 1e3),
+                       keep_fields=True)
     maps = write_maps(map_run, out, tau_index=1)
     rep.figure(maps[-1], "Spin separation S~z (steady state of (S43), tau_s = 1e3 tau_0) on a 20000-site sample: "
                          "the drift spin current separates spins across the current-carrying percolation paths.")
@@ -158,7 +159,8 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     onsager_taus = [10.0, 1e3, 1e6]
     worst = 0.0
     for seed in range(min(cfg.seeds, 2)):
-        sge = spin_galvanic(cfg.fig4_density, min(cfg.sites, 20000), seed=seed, tau_s=onsager_taus)
+        sge = spin_galvanic(site_density=cfg.fig4_density, sites=min(cfg.sites, 20000), seed=seed,
+                            tau_s=tuple(onsager_taus))
         worst = max(worst, float(np.max(np.abs(np.asarray(sge.ratio_over_expected) - 1))))
     rep.paragraph(f"Spin-galvanic effect computed by its own route (Λ sources and precession, short-circuit "
                   f"Kirchhoff current) on the same samples: (σ_SGE/σ_CISP)/(4k_BT n/τ_s) − 1 is at most {worst:.1e} "
@@ -170,12 +172,12 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     n_sweep = cfg.sweep_sites
     say(f"[3/5] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
     # the sweep machinery of `hopspin sweep`: (n_s, seed) runs on a local dask cluster, resumable store
-    from numerics.sweep import run_sweep
+    from numerics.sweeps import run_sweep
     store = out / "f_vs_density.nc"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ds = run_sweep(list(cfg.densities), cfg.seeds, n_sweep, list(cfg.sweep_tau_s), store,
-                       workers=min(2, os.cpu_count() or 1), progress=False)
+        ds = run_sweep(out=store, site_density=list(cfg.densities), seeds=cfg.seeds, sites=n_sweep,
+                       tau_s=tuple(cfg.sweep_tau_s), workers=min(2, os.cpu_count() or 1), progress=False)
     rows, table = [], {}
     for density in cfg.densities:
         sel = ds.sel(site_density=density, method="nearest")

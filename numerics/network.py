@@ -12,34 +12,23 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from hopspin.errors import NotPercolatingError, ParameterError
+
+from .percolation import CRITICAL_LENGTH_COEFFICIENT, critical_length
 from .sample import Sample
 
 __all__ = ["CRITICAL_LENGTH_COEFFICIENT", "critical_length", "Network", "NotPercolatingError",
-           "build_network", "bond_conductances"]
-
-#: l_c sqrt(n_s) for 2D continuum percolation with a sharp cut-off (in a_b).
-CRITICAL_LENGTH_COEFFICIENT = 1.19847
+           "build_network", "spatial_order"]
 
 SOURCE = np.int8(-1)
 DRAIN = np.int8(1)
-
-
-class NotPercolatingError(ValueError):
-    """No cluster of bonds connects the source and drain electrodes."""
-
-
-def critical_length(site_density) -> float:
-    """Percolation length l_c = 1.19847 / sqrt(n_s a_b^2), in units of a_b."""
-    d = float(site_density)
-    if not (math.isfinite(d) and 0.0 < d < 1.0):
-        raise ValueError(f"site_density = n_s a_b^2 must lie in (0, 1), got {site_density!r}")
-    return CRITICAL_LENGTH_COEFFICIENT / math.sqrt(d)
 
 
 @dataclass(frozen=True)
@@ -55,23 +44,12 @@ class Network:
     cutoff_length: float  # in a_b
     sites: int  # N of the sample
 
-    @property
+    @cached_property
     def conductances(self) -> np.ndarray:
-        """g_ij = exp(-2 R_ij) for every bond (tau_0 / tau_ij)."""
-        return bond_conductances(self)
-
-
-def bond_conductances(network: Network) -> np.ndarray:
-    return np.exp(-2.0 * network.lengths)
-
-
-def _real(name, value, low, high=math.inf, low_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v < low or (low_open and v == low) or v > high:
-        raise ValueError(f"{name} = {value!r} is outside its valid range")
-    return v
+        """g_ij = exp(-2 R_ij) = tau_0 / tau_ij for every bond (computed once, read-only)."""
+        g = np.exp(-2.0 * self.lengths)
+        g.setflags(write=False)
+        return g
 
 
 def spatial_order(positions: np.ndarray, cell: float) -> np.ndarray:
@@ -97,10 +75,11 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
     both electrodes.
     """
     if not isinstance(sample, Sample):
-        raise ValueError(f"sample must be a numerics.sample.Sample, got {type(sample).__name__}")
+        raise ParameterError(f"sample must be a numerics.sample.Sample, got {type(sample).__name__}",
+                             parameter="sample")
     if isinstance(hop_cutoff, bool) or not isinstance(hop_cutoff, numbers.Real) \
             or not math.isfinite(float(hop_cutoff)) or float(hop_cutoff) < 1.0:
-        raise ValueError(
+        raise ParameterError(
             f"hop_cutoff must be a finite number >= 1.0 (in units of l_c; below 1.0 l_c the "
             f"network does not percolate), got {hop_cutoff!r}")
     hop_cutoff = float(hop_cutoff)
@@ -112,14 +91,14 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
     else:
         if isinstance(electrode_width, bool) or not isinstance(electrode_width, numbers.Real) \
                 or not math.isfinite(float(electrode_width)) or float(electrode_width) <= 0:
-            raise ValueError(f"electrode_width must be a positive number (in a_b), "
-                             f"got {electrode_width!r}")
+            raise ParameterError(f"electrode_width must be a positive number (in a_b), "
+                                 f"got {electrode_width!r}", parameter="electrode_width")
         width = float(electrode_width)
     if not 2.0 * width < side:
-        raise ValueError(
+        raise ParameterError(
             f"electrode_width = {width:.4g} a_b leaves no interior: it must be < side/2 = "
             f"{side / 2:.4g} a_b (increase sites, currently {sample.sites}, or reduce "
-            f"electrode_width)")
+            f"electrode_width)", parameter="electrode_width")
     r_cut = hop_cutoff * l_c
     # sites in a serpentine order of r_cut-wide cells: neighbours get nearby indices, which
     # keeps every later pass over the bonds (triangles, assembly, sums) cache-friendly

@@ -26,23 +26,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kirchhoff import KirchhoffSolution
-from .laplacian import solve_shifted
 from .network import Network
+from .solvers import KirchhoffSolution, NetworkAnalysis, get_engine, solve_shifted
+from .spin_orbit import separation_axis
 from .triads import triad_sums
 
-__all__ = ["SpinResponse", "spin_response", "separation_axis", "shifts_of", "CANCELLATION"]
+__all__ = ["SpinResponse", "spin_response", "shifts_of", "CANCELLATION"]
 
 #: Below |u| < CANCELLATION·|u_dr| the total is taken from Eq. (12) instead of u_dr + u_diff.
 CANCELLATION = 1e-3
-
-
-def separation_axis(beta) -> np.ndarray | None:
-    """``ĉ = c/|c|``, c = (βê_x) × (βê_y); ``None`` when c = 0 (all d_ij parallel: no effect)."""
-    beta = np.asarray(beta, dtype=float).reshape(3, 2)
-    c = np.cross(beta[:, 0], beta[:, 1])
-    norm = np.linalg.norm(c)
-    return None if norm == 0 else c / norm
 
 
 def shifts_of(tau_s) -> np.ndarray:
@@ -89,11 +81,11 @@ class SpinResponse:
 
 
 def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
-                  threads: int | None = None, solver: str = "multifrontal",
-                  keep_fields: bool = True) -> SpinResponse:
+                  threads: int | None = None, engine: str = "multifrontal",
+                  keep_fields: bool = True, analysis: NetworkAnalysis | None = None) -> SpinResponse:
     """Compute the spin response of ``network`` carrying ``kirchhoff``'s currents (see module doc).
 
-    ``solver`` selects the (S43) engine of :func:`numerics.laplacian.solve_shifted`:
+    ``engine`` selects the (S43) engine of :func:`numerics.solvers.solve_shifted`:
     ``"multifrontal"`` (default) gives S̃ only, and the total spin current is taken from
     Eq. (12), ``u = (2L/N) ε Σ_i (R_i − R̄) S̃_i / I_total`` (Σ_i S̃_i = 0 exactly, so the centred
     positions change nothing but the rounding); ``eq12_error`` is then ``None`` (not an
@@ -103,6 +95,7 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     per-site S̃ (``spin_sep``) is not kept (None), only what the totals need.
     """
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
+    diffs_wanted = get_engine(engine).bond_differences
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     shifts = np.where(np.isinf(taus), 0.0, shifts_of(taus))
     pos = network.positions
@@ -117,15 +110,15 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     centred = pos - pos.mean(axis=0)
     if axis is None:
         gamma = np.zeros(m)
-        spin = np.zeros((k, m)) if keep_fields or solver != "multifrontal" else None
+        spin = np.zeros((k, m)) if keep_fields or diffs_wanted else None
         dipole = np.zeros((k, 2))
-        diffs = np.zeros((k, network.bonds.shape[0])) if solver != "multifrontal" else None
+        diffs = np.zeros((k, network.bonds.shape[0])) if diffs_wanted else None
         balance = 0.0
         axis_out = np.zeros(3)
     else:
         gamma = sums.source_site @ axis
-        solution = solve_shifted(network, gamma, shifts, threads=threads, method=solver, moments=centred,
-                                 keep_spin=keep_fields or solver != "multifrontal")
+        solution = solve_shifted(network, gamma, shifts, analysis=analysis, engine=engine, threads=threads,
+                                 moments=centred, keep_spin=keep_fields or diffs_wanted)
         spin, diffs, dipole = solution.spin, solution.bond_difference, solution.moment
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopspin.errors import ParameterError
+
 __all__ = ["Sample", "random_sample"]
 
 
@@ -31,12 +33,13 @@ class Sample:
 
 def _check_density(site_density) -> float:
     if isinstance(site_density, bool) or not isinstance(site_density, numbers.Real):
-        raise ValueError(f"site_density must be a real number in (0, 1), got {site_density!r}")
+        raise ParameterError(f"site_density must be a real number in (0, 1), got {site_density!r}",
+                             parameter="site_density")
     value = float(site_density)
     if not (math.isfinite(value) and 0.0 < value < 1.0):
-        raise ValueError(
+        raise ParameterError(
             f"site_density = n_s a_b^2 must lie in the open interval (0, 1) "
-            f"(paper range 0.002..0.1), got {site_density!r}")
+            f"(paper range 0.002..0.1), got {site_density!r}", parameter="site_density")
     return value
 
 
@@ -47,12 +50,12 @@ def random_sample(site_density: float, sites: int, seed: int | None = 0) -> Samp
     """
     density = _check_density(site_density)
     if isinstance(sites, bool) or not isinstance(sites, numbers.Integral):
-        raise ValueError(f"sites must be an integer >= 3, got {sites!r}")
+        raise ParameterError(f"sites must be an integer >= 3, got {sites!r}", parameter="sites")
     if int(sites) < 3:
-        raise ValueError(f"sites must be an integer >= 3, got {sites!r}")
+        raise ParameterError(f"sites must be an integer >= 3, got {sites!r}", parameter="sites")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
                              or int(seed) < 0):
-        raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
+        raise ParameterError(f"seed must be None or a non-negative integer, got {seed!r}", parameter="seed")
     n = int(sites)
     side = math.sqrt(n / density)
     rng = np.random.default_rng(seed)

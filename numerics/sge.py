@@ -17,7 +17,8 @@ is ``derivations/d07_spin_galvanic.py``; in units a_b = τ0 = J0 = m = ħ = 1, u
 
 Each source is stored as an EMF ``e_b = J_b/g_b`` (bounded by a polynomial, since
 ``Λ_ikj/g_ij ∝ e^{R_ij − R_jk − R_ki} ≤ 1``).  The short-circuit current is found by the same
-subtraction-free elimination as :func:`numerics.kirchhoff.solve_kirchhoff` (same plan and order),
+subtraction-free elimination as :func:`numerics.solvers.solve_kirchhoff` (same plan and order,
+:mod:`numerics.solvers.edge_sources`),
 with the sources kept **on edges**: eliminating node k turns the sources on its arms (k, l), (k, m)
 into the source ``w_lm (e_km − e_kl)`` on the fill edge (l, m), ``w_lm = c_kl c_km / C_k``, and the
 source left on the source–drain edge is the short-circuit current.  Node injections are never
@@ -66,16 +67,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from hopspin.errors import ParameterError
+
 from ._generated import triad_spin_generation
-from .kirchhoff import electrode_plan, solve_kirchhoff
-from .laplacian import _factor, _place, solve_shifted
+from .config import SimulationConfig, resolve_config
 from .network import Network, build_network
+from .results import Quantity, ResultSchema
 from .sample import random_sample
-from .simulate import UNIT_BETA_001, simulate_network, validate_parameters
+from .simulate import simulate_network
+from .solvers import NetworkAnalysis, short_circuit_current, solve_kirchhoff, solve_shifted
+from .spin_orbit import UNIT_BETA_001, separation_axis
 from .triads import triangle_list
 
 __all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "precession_spin",
-           "short_circuit_current", "precession_parts", "RATIO_TOLERANCE"]
+           "precession_parts", "short_circuit_response", "RATIO_TOLERANCE"]
 
 _TR_B2, _B_XY = 2.0, 1.0
 RATIO_TOLERANCE = 1e-6
@@ -143,7 +148,8 @@ def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(
 
 
 # ----------------------------------------------------------------------------- precession
-def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> tuple[np.ndarray, np.ndarray]:
+def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0), analysis=None,
+                     engine: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The precession spin split as ``S = 2ν (p_c − Z)``, ν = 1: returns (p_c (M,), Z (K, M)).
 
     The precession Ω_ij × S_j of a uniform polarization s projected on the separation axis ĉ is
@@ -151,7 +157,7 @@ def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0))
     ĉ = −ẑ: w = (0, −1), i.e. S^c = −S^z with S^z = 2ν(y − T_y), ``(𝓛 + ε) T = ε p``, ε = 1/τ_s.
     With p = p̄ + p_c (p_c the zero-mean part) T = p̄ + Z exactly, ``Z = ε (𝓛 + ε)⁻¹ p_c``
     (Z = p_c for τ_s = 0, Z = 0 for τ_s = ∞); the uniform p̄ carries no current and is dropped.
-    Z comes from the exact shifted solve (:func:`numerics.laplacian.solve_shifted`).
+    Z comes from the exact shifted solve (:func:`numerics.solvers.solve_shifted`).
     """
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     M = network.positions.shape[0]
@@ -162,14 +168,14 @@ def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0))
     Z[taus == 0.0] = pc
     if finite.size:
         eps = 1.0 / taus[finite]
-        sol = solve_shifted(network, pc, eps)
+        sol = solve_shifted(network, pc, eps, analysis=analysis, engine=engine)
         Z[finite] = eps[:, None] * sol.spin
     return pc, Z
 
 
-def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0)) -> np.ndarray:
+def precession_spin(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0), analysis=None) -> np.ndarray:
     """(K, M) steady-state spin 2ν(p_c − Z) of the precession source (see :func:`precession_parts`)."""
-    pc, Z = precession_parts(network, tau_s, direction)
+    pc, Z = precession_parts(network, tau_s, direction, analysis)
     return 2.0 * (pc[None, :] - Z)
 
 
@@ -180,7 +186,7 @@ def _precession_emf(network: Network, coef_b: np.ndarray, coef_a: np.ndarray, sp
 
 
 def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a: np.ndarray,
-                pc: np.ndarray, Z: np.ndarray, norm: float) -> tuple[float, np.ndarray, np.ndarray, float]:
+                pc: np.ndarray, Z: np.ndarray, norm: float, analysis) -> tuple[float, np.ndarray, np.ndarray, float]:
     """Short-circuit currents of the direct sources, of 2p_c and of every 2Z, normalised.
 
     Returns (direct, precession[K], total[K], gauge): precession = I(2p_c) − I(2Z), total = direct +
@@ -189,7 +195,7 @@ def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a
     exactly cancels the direct route); ``gauge`` = |direct + I(2p_c)| / |direct| is its rounding."""
     emfs = [direct[None, :], _precession_emf(network, coef_b, coef_a, 2.0 * pc[None, :]),
             _precession_emf(network, coef_b, coef_a, 2.0 * Z)]
-    isc = short_circuit_current(network, np.vstack(emfs)) * norm
+    isc = short_circuit_current(network, np.vstack(emfs), analysis) * norm
     f_direct, f_pc, f_z = float(isc[0]), float(isc[1]), isc[2:]
     prec = f_pc - f_z
     total = f_direct + prec
@@ -199,76 +205,9 @@ def _sge_totals(network: Network, direct: np.ndarray, coef_b: np.ndarray, coef_a
     return f_direct, prec, total, gauge
 
 
-# ----------------------------------------------------------------------------- short circuit
-@njit(cache=True)
-def _edge_source_elimination(ptr, idx, vals, C, J, n_elim):
-    """Eliminate positions 0..n_elim-1 carrying current sources on edges (lanes = columns of J).
-
-    J[a, :] for entry a = (k, l) of row k is the source current from l into k.  Eliminating k adds
-    to the fill entry (l, m) the source w_lm (e_km − e_kl), w_lm = c_kl c_km / C_k, e = J/c.
-    """
-    K = J.shape[1]
-    ea = np.empty(K)
-    for k in range(n_elim):
-        s0, s1 = ptr[k], ptr[k + 1]
-        Ck = C[k]
-        for a in range(s0, s1):
-            va = vals[a]
-            if va > 0.0:
-                for t in range(K):
-                    J[a, t] = J[a, t] / va  # now the EMF e_kl
-            else:
-                for t in range(K):
-                    J[a, t] = 0.0
-        for a in range(s0, s1):
-            l = idx[a]
-            wa = vals[a] / Ck  # bitwise the w of _factor
-            for t in range(K):
-                ea[t] = J[a, t]
-            q = ptr[l]
-            for b in range(a + 1, s1):
-                m = idx[b]
-                while idx[q] != m:
-                    q += 1
-                f = wa * vals[b]  # the fill c_kl c_km / C_k added to entry q
-                for t in range(K):
-                    J[q, t] += f * (J[b, t] - ea[t])
-    return J
-
-
-def short_circuit_current(network: Network, emf: np.ndarray) -> np.ndarray:
-    """Particle current along +x (into the drain strip) with both electrodes at equal potential,
-    for current sources ``emf[:, b] · g_b`` across every bond b (from j into i for bond (i, j)).
-
-    ``emf`` is (K, B) (K independent source patterns, eliminated as lanes).  Uses the plan and
-    order of :func:`numerics.kirchhoff.solve_kirchhoff`.  Returns (K,).
-    """
-    emf = np.atleast_2d(np.asarray(emf, dtype=np.float64))
-    g = np.exp(-2.0 * network.lengths)
-    _, u, v, live, plan = electrode_plan(network, g)  # a source inside one equipotential strip drives nothing
-    n = plan.n
-    vals = plan.vals0.copy()
-    C = _factor(plan.ptr, plan.idx, vals, np.zeros(n), n - 2)
-    if C.shape[0] != n - 2:
-        raise ArithmeticError("a cluster site is not connected to the electrodes")
-    pu, pv = plan.position[u[live]], plan.position[v[live]]
-    row, col = np.minimum(pu, pv), np.maximum(pu, pv)
-    entry = _place(plan.ptr, plan.idx, row, col)
-    sign = np.where(pu < pv, 1.0, -1.0)  # bond source is from j (v) into i (u)
-    K = emf.shape[0]
-    J = np.zeros((plan.idx.shape[0], K))
-    for t in range(K):
-        np.add.at(J[:, t], entry, sign * emf[t, live] * g[live])
-    _edge_source_elimination(plan.ptr, plan.idx, vals, C, J, n - 2)
-    r0 = plan.ptr[n - 2]
-    # J[r0] = source from D into S on the terminal edge (V_S = V_D: its conductance carries nothing);
-    # the flow from the sample into the drain is therefore −J[r0]
-    return -J[r0, :].copy()
-
-
 # ----------------------------------------------------------------------------- result
 @dataclass
-class SGEResult:
+class SGEResult(ResultSchema):
     """f_SGE(τ_s) by its own route and the CISP f of the same network.
 
     Attributes
@@ -277,7 +216,7 @@ class SGEResult:
     f_sge_direct : Λ^{(3)} route (τ_s-independent), compare f_dr
     f_sge_precession : (K,) Ω + Λ^{(2)z} route, compare f_diff
     f_sge : (K,) total; ``f_cisp`` : (K,) f of simulate_network, ``f_dr``, ``f_diff`` its parts
-    ratio_over_expected : (K,) (σ_SGE/σ_CISP)/(4k_BT n/τ_s) = f_sge/f_cisp (nan where f_cisp = 0)
+    ratio_over_expected : (K,) (σ_SGE/σ_CISP)/(4k_BT n/τ_s) = f_sge/f_cisp (NaN where f_cisp = 0, i.e. τ_s = ∞)
     reciprocity_f_sge : (K,) f_SGE from Σ_b e_b I_b (cross-check of the short-circuit solve)
     gauge_error : |direct + I(2p_c)| / |direct|, the gauge identity used at large τ_s (see
         :func:`_sge_totals`); rounding level
@@ -302,6 +241,30 @@ class SGEResult:
     max_conservation_error: float
     timings: dict = field(default_factory=dict)
     gauge_error: float = 0.0
+    engine: str = "multifrontal"
+    config: SimulationConfig | None = field(default=None, repr=False)
+
+    QUANTITIES = (
+        Quantity("sigma_sge", ("tau_s",), "1", "SGE by its own route, the f of Eq. (14)", attr="f_sge"),
+        Quantity("sigma_cisp", ("tau_s",), "1", "CISP f of Eq. (13) on the same network", attr="f_cisp"),
+        Quantity("ratio_over_expected", ("tau_s",), "1", "(sigma_SGE/sigma_CISP)/(4 k_B T n/tau_s) = sigma_sge/sigma_cisp"),
+        Quantity("sigma_sge_direct", (), "1", "Lambda^(3) route of the SGE (compare f_dr)", attr="f_sge_direct"),
+        Quantity("sigma_sge_precession", ("tau_s",), "1", "precession route of the SGE (compare f_diff)",
+                 attr="f_sge_precession"),
+        Quantity("sigma_cisp_drift", (), "1", "drift part f_dr of the CISP f", attr="f_dr"),
+        Quantity("sigma_cisp_diffusion", ("tau_s",), "1", "diffusion part f_diff of the CISP f", attr="f_diff"),
+        Quantity("sigma_sge_reciprocity", ("tau_s",), "1", "SGE from the network reciprocity sum (cross-check)",
+                 attr="reciprocity_f_sge"),
+        Quantity("max_ratio_error", (), "1", "max |ratio_over_expected - 1|"),
+        Quantity("ok", (), "1", "max_ratio_error within RATIO_TOLERANCE", "i8"),
+        Quantity("border_current", (), "1", "particle current through one border (unit-voltage Kirchhoff problem)"),
+        Quantity("cluster_sites", (), "1", "sites in the spanning cluster", "i8"),
+        Quantity("bonds", (), "1", "bonds in the spanning cluster", "i8"),
+        Quantity("triangles", (), "1", "triangles of the bond graph", "i8"),
+        Quantity("max_conservation_error", (), "1", "largest node-current imbalance / I_total"),
+        Quantity("gauge_error", (), "1", "rounding of the gauge identity direct + I(2 p_c) = 0"),
+    )
+    COORDS = {"tau_s": ("tau_s", "tau_0", "spin relaxation time")}
 
     @property
     def max_ratio_error(self) -> float:
@@ -312,24 +275,14 @@ class SGEResult:
     def ok(self) -> bool:
         return self.max_ratio_error <= RATIO_TOLERANCE
 
-    def to_record(self) -> dict:
-        fl = lambda a: [float(x) if np.isfinite(x) else None for x in np.atleast_1d(a)]  # noqa: E731
-        return {
-            "site_density": self.site_density, "sites": self.sites, "seed": self.seed,
-            "tau_s": fl(self.tau_s), "sigma_sge": fl(self.f_sge), "sigma_cisp": fl(self.f_cisp),
-            "ratio_over_expected": fl(self.ratio_over_expected),
-            "sigma_sge_direct": float(self.f_sge_direct), "sigma_sge_precession": fl(self.f_sge_precession),
-            "sigma_cisp_drift": float(self.f_dr), "sigma_cisp_diffusion": fl(self.f_diff),
-            "sigma_sge_reciprocity": fl(self.reciprocity_f_sge),
-            "max_ratio_error": self.max_ratio_error, "ok": self.ok,
-            "border_current": self.border_current, "cluster_sites": self.cluster_sites,
-            "bonds": self.bonds, "triangles": self.triangles,
-            "max_conservation_error": self.max_conservation_error, "gauge_error": self.gauge_error,
-            "timings": {k: round(v, 4) for k, v in self.timings.items()},
-        }
+    def parameters(self) -> dict:
+        base = self.config.parameters() if self.config is not None else {}
+        return {**base, "site_density": self.site_density, "sites": self.sites, "seed": self.seed,
+                "engine": self.engine, "timings": {k: round(v, 4) for k, v in self.timings.items()}}
 
 
-def short_circuit_response(network: Network, tau_s, beta, spin, i_total: float | None = None) -> np.ndarray:
+def short_circuit_response(network: Network, tau_s, beta, spin, i_total: float | None = None, analysis=None,
+                           engine: str | None = None) -> tuple[float, np.ndarray]:
     """Short-circuit particle current along +x driven by a uniform polarization along ``spin``.
 
     Normalised like the CISP spin vectors of :func:`numerics.response.spin_response`:
@@ -337,41 +290,44 @@ def short_circuit_response(network: Network, tau_s, beta, spin, i_total: float |
     equals the CISP response s_μ for a current along x with μ the direction of ``spin``.
     Returns ``(direct, precession[K])``.
     """
-    from .response import separation_axis
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     beta = np.asarray(beta, dtype=np.float64).reshape(3, 2)
     spin = np.asarray(spin, dtype=np.float64)
     axis = separation_axis(beta)
     if axis is None:
         return 0.0, np.zeros(taus.size)
+    analysis = analysis if analysis is not None else NetworkAnalysis(network)
     direct, coef_b, coef_a, _ = bond_emfs(network, beta, spin, axis)
     w = beta.T @ np.cross(spin, axis)
-    pc, Z = precession_parts(network, taus, w)
+    pc, Z = precession_parts(network, taus, w, analysis, engine)
     if i_total is None:
-        i_total = solve_kirchhoff(network).total_current
+        i_total = solve_kirchhoff(network, analysis=analysis, engine=engine).total_current
     norm = network.side / network.sites / (4.0 * i_total)
-    f_direct, _, total, _ = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm)
+    f_direct, _, total, _ = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm, analysis)
     return f_direct, total - f_direct
 
 
-def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult:
-    """f_SGE(τ_s) by the short-circuit Kirchhoff solve, the CISP f, and their ratio, on ``network``."""
+def spin_galvanic_network(network: Network, tau_s: Sequence[float], engine: str = "multifrontal",
+                          analysis: NetworkAnalysis | None = None) -> SGEResult:
+    """f_SGE(τ_s) by the short-circuit Kirchhoff solve, the CISP f, and their ratio, on ``network``
+    (one Kirchhoff solve and one analysis shared by both sides)."""
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    analysis = analysis if analysis is not None else NetworkAnalysis(network)
     timings = {}
     t = time.perf_counter()
-    cisp = simulate_network(network, taus, keep_fields=False)
+    kirch = solve_kirchhoff(network, analysis=analysis, engine=engine)
+    cisp = simulate_network(network, taus, keep_fields=False, engine=engine, analysis=analysis, kirchhoff=kirch)
     timings["cisp"] = time.perf_counter() - t
     t = time.perf_counter()
     direct, coef_b, coef_a, n_tri = bond_emfs(network)
     timings["sge_sources"] = time.perf_counter() - t
     t = time.perf_counter()
-    pc, Z = precession_parts(network, taus)
+    pc, Z = precession_parts(network, taus, analysis=analysis, engine=engine)
     timings["sge_precession_spin"] = time.perf_counter() - t
-    kirch = solve_kirchhoff(network)
     i_total = kirch.total_current
     norm = network.side / network.sites / (4.0 * _TR_B2 * _B_XY * i_total)
     t = time.perf_counter()
-    f_direct, f_prec, f_sge, gauge = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm)
+    f_direct, f_prec, f_sge, gauge = _sge_totals(network, direct, coef_b, coef_a, pc, Z, norm, analysis)
     timings["sge_short_circuit"] = time.perf_counter() - t
     prec = _precession_emf(network, coef_b, coef_a, 2.0 * (pc[None, :] - Z))
     recip = (direct[None, :] + prec) @ kirch.bond_current * norm
@@ -383,17 +339,32 @@ def spin_galvanic_network(network: Network, tau_s: Sequence[float]) -> SGEResult
                      reciprocity_f_sge=recip, border_current=float(i_total),
                      cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
                      triangles=n_tri, max_conservation_error=cisp.max_conservation_error, timings=timings,
-                     gauge_error=gauge)
+                     gauge_error=gauge, engine=kirch.engine)
 
 
-def spin_galvanic(site_density: float, sites: int, seed: int | None = 0, tau_s: Sequence[float] = (0.0,),
-                  hop_cutoff: float = 1.5) -> SGEResult:
-    """Sample → network → :func:`spin_galvanic_network` (parameters as :func:`numerics.simulate.simulate`)."""
-    density, n_sites, taus, cutoff = validate_parameters(site_density, sites, tau_s, hop_cutoff)
+def spin_galvanic(config: SimulationConfig | None = None, **overrides) -> SGEResult:
+    """Sample → network → :func:`spin_galvanic_network` (the SGE by its own route, the CISP f and the
+    Onsager ratio (S39) on the same sample).
+
+    Parameters
+    ----------
+    config : SimulationConfig, optional
+    **overrides
+        Fields of :class:`SimulationConfig`; every τ_s must be finite (at τ_s = ∞ both f vanish and the
+        ratio is undefined).
+    """
+    cfg = resolve_config(config, overrides).check()
+    if cfg.beta is not None:
+        raise ParameterError("spin_galvanic uses the unit [001] model (beta = None); the SGE tensor for a general "
+                             "beta comes from cisp_tensor(..., with_sge=True)", parameter="beta")
+    if any(math.isinf(t) for t in cfg.tau_s):
+        raise ParameterError("tau_s must be finite: at tau_s = inf both f(n_s, tau_s) vanish exactly (drift and "
+                             "diffusion cancel), so the ratio (S39) is undefined", parameter="tau_s")
     t = time.perf_counter()
-    network = build_network(random_sample(density, n_sites, seed), hop_cutoff=cutoff)
+    network = build_network(random_sample(cfg.site_density, cfg.sites, cfg.seed), hop_cutoff=cfg.hop_cutoff)
     t_net = time.perf_counter() - t
-    res = spin_galvanic_network(network, taus)
-    res.seed = seed
+    res = spin_galvanic_network(network, cfg.tau_s_array, engine=cfg.engine)
+    res.seed = cfg.seed
+    res.config = cfg
     res.timings = {"network": t_net, **res.timings}
     return res

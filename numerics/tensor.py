@@ -19,15 +19,17 @@ gives spin along y **and z**: ``(0, −2α³, 2α²β_zx)·(−f)``… (see :fun
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .kirchhoff import solve_kirchhoff
+from .config import SimulationConfig, resolve_config
 from .network import build_network
 from .response import SpinResponse, spin_response
+from .results import Quantity, ResultSchema
 from .sample import Sample, random_sample
-from .simulate import validate_parameters
+from .solvers import NetworkAnalysis, solve_kirchhoff
+from .spin_orbit import column_cross
 
 __all__ = ["TensorResult", "cisp_tensor", "rotate_sample", "predicted_tensor", "ROTATION"]
 
@@ -44,18 +46,18 @@ def rotate_sample(sample: Sample) -> Sample:
 def predicted_tensor(beta, f: float) -> np.ndarray:
     """``−2 [c]_× β R₉₀ f``: the isotropic-sample CISP tensor (3×2) in the normalisation of f."""
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
-    c = np.cross(beta[:, 0], beta[:, 1])
+    c = column_cross(beta)
     r90 = np.array([[0.0, -1.0], [1.0, 0.0]])
     cols = beta @ r90
     return -2 * f * np.column_stack([np.cross(c, cols[:, 0]), np.cross(c, cols[:, 1])])
 
 
 @dataclass
-class TensorResult:
+class TensorResult(ResultSchema):
     """CISP tensor (3 spin × 2 field components) and spin currents for each τ_s.
 
     ``cisp[k]`` is 3×2 in the normalisation of f (Eq. 13: for [001], ``Tr β² βᵀ f``);
-    ``sge[k]`` (optional) is 2×3, the spin-galvanic current (field direction × spin direction)
+    ``sge[k]`` (optional) is 2×3, the spin-galvanic current (current direction × spin direction)
     computed on its own (:func:`numerics.sge.short_circuit_response`), equal to ``cisp[k]ᵀ`` by (S39);
     ``spin_current[k]`` is 2×2 (current component × field direction), carrying spin along
     ``axis`` (the spin-Hall response, Eq. 15); ``responses`` are the two runs (E ∥ x, E ∥ y).
@@ -73,6 +75,26 @@ class TensorResult:
     eq12_error: float | None
     seconds: float
     sge: np.ndarray | None = None
+    config: SimulationConfig | None = field(default=None, repr=False)
+
+    QUANTITIES = (
+        Quantity("cisp_tensor", ("tau_s", "spin", "electric_field"), "1",
+                 "CISP tensor in the normalisation of f (Eq. 13; [001]: Tr(beta^2) beta^T f)", attr="cisp"),
+        Quantity("cisp_tensor_drift", ("spin", "electric_field"), "1", "drift part of the CISP tensor (S42)", attr="cisp_drift"),
+        Quantity("spin_current", ("tau_s", "flow", "electric_field"), "1",
+                 "spin current (11) carrying spin along separation_axis, normalisation of f (spin-Hall, Eq. 15)"),
+        Quantity("sge_tensor", ("tau_s", "current", "spin"), "1", "spin-galvanic tensor by its own route, in units "
+                 "4 k_B T n / tau_s of the CISP normalisation (= cisp^T by (S39))", attr="sge"),
+        Quantity("separation_axis", ("spin",), "1", "direction c/|c| of the separated spin, c = (beta e_x) x (beta e_y)",
+                 attr="axis"),
+        Quantity("max_conservation_error", (), "1", "largest node-current imbalance / I_total of both Kirchhoff solves"),
+        Quantity("kkm_error", (), "1", "relative violation of the KKM relation (10)"),
+        Quantity("onsager_error", (), "1", "max |sge - cisp^T| / max |cisp| (S39)"),
+    )
+    COORDS = {"tau_s": ("tau_s", "tau_0", "spin relaxation time"),
+              "spin": (None, "1", "spin component"), "electric_field": (None, "1", "direction of the electric field"),
+              "flow": (None, "1", "direction of the spin flow"), "current": (None, "1", "direction of the current")}
+    LABELS = {"spin": ["x", "y", "z"], "electric_field": ["x", "y"], "flow": ["x", "y"], "current": ["x", "y"]}
 
     @property
     def onsager_error(self) -> float:
@@ -82,12 +104,10 @@ class TensorResult:
         scale = max(float(np.max(np.abs(self.cisp))), 1e-300)
         return float(np.max(np.abs(self.sge - np.swapaxes(self.cisp, 1, 2))) / scale)
 
-    def to_record(self) -> dict:
-        extra = {} if self.sge is None else {"sge_tensor": self.sge.tolist(), "onsager_error": self.onsager_error}
-        return {**extra, "beta": self.beta.tolist(), "tau_s": self.tau_s.tolist(), "cisp_tensor": self.cisp.tolist(),
-                "cisp_tensor_drift": self.cisp_drift.tolist(), "spin_current": self.spin_current.tolist(),
-                "separation_axis": self.axis.tolist(), "max_conservation_error": self.max_conservation_error,
-                "kkm_error": self.kkm_error, "eq12_error": self.eq12_error, "seconds": round(self.seconds, 3)}
+    def parameters(self) -> dict:
+        base = self.config.parameters() if self.config is not None else {}
+        return {**base, "beta": self.beta.tolist(), "seconds": round(self.seconds, 3),
+                "eq12_error": self.eq12_error}
 
 
 def _max_or_none(*values):
@@ -96,33 +116,39 @@ def _max_or_none(*values):
     return max(present) if present else None
 
 
-def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, hop_cutoff: float = 1.5,
-                sample: Sample | None = None, with_sge: bool = False, solver: str = "multifrontal") -> TensorResult:
+def cisp_tensor(config: SimulationConfig | None = None, *, sample: Sample | None = None, with_sge: bool = False,
+                **overrides) -> TensorResult:
     """CISP tensor, drift part and spin-Hall spin currents for a general β on one sample.
 
     Parameters
     ----------
-    site_density, sites, seed, tau_s, hop_cutoff : as :func:`numerics.simulate.simulate`
-    beta : (3, 2) array-like in ħ²/(m a_b)
-    sample : optional pre-built sample (then site_density/sites/seed only label the result)
-    with_sge : also compute the SGE tensor by its own route (6 short-circuit solves)
-    solver : engine of the (S43) solves (see :func:`numerics.response.spin_response`)
+    config : SimulationConfig, optional
+        Site density, sites, seed, cut-off, β (default the unit [001] model), τ_s grid, engine.
+    sample : Sample, optional
+        A pre-built sample (then site_density/sites/seed of the config only label the result).
+    with_sge : bool
+        Also compute the SGE tensor by its own route (6 short-circuit solves).
+    **overrides
+        Fields of :class:`SimulationConfig`.
     """
     t0 = time.perf_counter()
-    _, n_sites, taus, cutoff = validate_parameters(site_density, sites, tau_s, hop_cutoff)
-    beta = np.asarray(beta, dtype=float).reshape(3, 2)
-    sample = sample or random_sample(site_density, n_sites, seed)
+    cfg = resolve_config(config, overrides).check()
+    taus = cfg.tau_s_array
+    beta = cfg.beta_matrix
+    sample = sample or random_sample(cfg.site_density, cfg.sites, cfg.seed)
     runs, conservation = [], 0.0
     sge = np.zeros((taus.size, 2, 3)) if with_sge else None
     for nu, (smp, b) in enumerate(((sample, beta), (rotate_sample(sample), beta @ ROTATION.T))):
-        net = build_network(smp, hop_cutoff=cutoff)
-        kir = solve_kirchhoff(net)
+        net = build_network(smp, hop_cutoff=cfg.hop_cutoff)
+        analysis = NetworkAnalysis(net)
+        kir = solve_kirchhoff(net, analysis=analysis, engine=cfg.engine)
         conservation = max(conservation, kir.max_conservation_error)
-        runs.append(spin_response(net, kir, b, taus, solver=solver))
+        runs.append(spin_response(net, kir, b, taus, engine=cfg.engine, threads=cfg.threads, analysis=analysis))
         if with_sge:
             from .sge import short_circuit_response
             for mu in range(3):
-                direct, prec = short_circuit_response(net, taus, b, np.eye(3)[mu], kir.total_current)
+                direct, prec = short_circuit_response(net, taus, b, np.eye(3)[mu], kir.total_current,
+                                                      analysis=analysis, engine=cfg.engine)
                 sge[:, nu, mu] = direct + prec
     rx, ry = runs
     cisp = np.stack([rx.s, ry.s], axis=-1)                        # (K, 3, 2)
@@ -132,4 +158,4 @@ def cisp_tensor(site_density: float, sites: int, seed: int | None, tau_s, beta, 
     return TensorResult(beta=beta, tau_s=taus, cisp=cisp, cisp_drift=drift, spin_current=spin_current,
                         axis=rx.axis, responses=(rx, ry), max_conservation_error=conservation,
                         kkm_error=max(rx.kkm_error, ry.kkm_error), eq12_error=_max_or_none(rx.eq12_error, ry.eq12_error),
-                        seconds=time.perf_counter() - t0, sge=sge)
+                        seconds=time.perf_counter() - t0, sge=sge, config=cfg)

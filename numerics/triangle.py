@@ -12,15 +12,19 @@ import math
 import numpy as np
 
 from .network import Network
+from hopspin.errors import ParameterError
+
+from .config import SimulationConfig, resolve_config
 from .simulate import SimulationResult, simulate_network
 
-__all__ = ["triangle_network", "simulate_triangle", "s46"]
+__all__ = ["triangle_network", "simulate_triangle", "triangle", "s46"]
 
 
 def triangle_network(side: float) -> Network:
     """Three sites at the corners of an equilateral triangle of side ``side`` (in a_b)."""
-    if not (math.isfinite(side) and side > 0):
-        raise ValueError(f"side must be a positive length in a_b, got {side}")
+    if isinstance(side, bool) or not isinstance(side, (int, float, np.floating, np.integer)) \
+            or not (math.isfinite(side) and side > 0):
+        raise ParameterError(f"side must be a positive, finite length in a_b, got {side!r}", parameter="side")
     pos = np.array([[0.0, 0.0], [side, 0.0], [side / 2, math.sqrt(3) * side / 2]])
     bonds = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
     lengths = np.linalg.norm(pos[bonds[:, 0]] - pos[bonds[:, 1]], axis=1)
@@ -30,9 +34,24 @@ def triangle_network(side: float) -> Network:
                    hop_cutoff=float("nan"), cutoff_length=side * (1 + 1e-9), sites=3)
 
 
-def simulate_triangle(side: float, tau_s) -> SimulationResult:
+def simulate_triangle(side: float, tau_s, engine: str = "multifrontal") -> SimulationResult:
     """f_dr and f_diff of the triangle through the general network pipeline (S42)–(S45)."""
-    return simulate_network(triangle_network(side), np.atleast_1d(np.asarray(tau_s, dtype=float)))
+    return simulate_network(triangle_network(side), np.atleast_1d(np.asarray(tau_s, dtype=float)), engine=engine)
+
+
+def triangle(side: float, config: SimulationConfig | None = None, **overrides) -> SimulationResult:
+    """The equilateral triangle of side ``side`` (in a_b) through the general pipeline, (S46).
+
+    Only ``tau_s``, ``engine`` and ``threads`` of the configuration apply (the triangle has no site
+    density, size or seed); ``site_density`` and ``sites`` of the result are NaN and 3.
+    """
+    ignored = {"site_density", "sites", "seed", "hop_cutoff", "beta"} & set(overrides)
+    if ignored:
+        raise ParameterError(f"the triangle has no {', '.join(sorted(ignored))}: only tau_s, engine and threads "
+                             "apply", parameter=sorted(ignored)[0])
+    cfg = resolve_config(config, overrides)
+    net = triangle_network(side)
+    return simulate_network(net, cfg.tau_s_array, engine=cfg.engine, threads=cfg.threads)
 
 
 def s46(side: float, tau_s) -> tuple[float, np.ndarray]:

@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import sympy as sp
 
+from hopspin.errors import ParameterError
+
 from .models import SpinOrbitModel
 from .pauli import SIGMA, graded_product, su2_hopping, su2_hopping_graded, trace
 
@@ -133,7 +135,7 @@ def triad_coefficients_by_order(model: SpinOrbitModel, order: int = 3, sites: tu
     hopping matrices expanded degree by degree (:func:`theory.pauli.graded_product`).
     """
     if order < 1:
-        raise ValueError(f"order must be >= 1, got {order}")
+        raise ParameterError(f"order must be >= 1, got {order}", parameter="order")
     a, b, c = sites
     d = {pair: model.d_vector(*separation(*pair, origin)) for pair in ((a, c), (c, b), (b, a))}
     return loop_coefficients_by_order(d[a, c], d[c, b], d[b, a], order, tuple(sites))

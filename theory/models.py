@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from hopspin.errors import BetaParseError, ParameterError
+
 __all__ = [
     "SpinOrbitModel",
     "general",
@@ -28,10 +30,6 @@ __all__ = [
 
 SPIN_AXES = ("x", "y", "z")
 WAVE_AXES = ("x", "y")
-
-
-class BetaParseError(ValueError):
-    """A β matrix given as text could not be understood."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class SpinOrbitModel:
 
     def __post_init__(self):
         if self.beta.shape != (3, 2):
-            raise ValueError(f"beta must be 3x2 (spin x,y,z × k x,y), got shape {self.beta.shape}")
+            raise ParameterError(f"beta must be 3x2 (spin x,y,z × k x,y), got shape {self.beta.shape}", parameter="beta")
 
     @property
     def symbols(self) -> set[sp.Symbol]:
@@ -86,7 +84,8 @@ def general(matrix, name: str = "general") -> SpinOrbitModel:
     if m.shape == (2, 2):
         m = m.col_join(sp.zeros(1, 2))
     if m.shape != (3, 2):
-        raise ValueError(f"beta must be 2x2 or 3x2 (rows: spin x, y[, z]; columns: k_x, k_y), got {m.shape[0]}x{m.shape[1]}")
+        raise BetaParseError(f"beta must be 2x2 or 3x2 (rows: spin x, y[, z]; columns: k_x, k_y), "
+                             f"got {m.shape[0]}x{m.shape[1]}", parameter="beta")
     return SpinOrbitModel(sp.ImmutableMatrix(m), name)
 
 

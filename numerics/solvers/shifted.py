@@ -1,0 +1,208 @@
+"""Steady state of the spin-diffusion problem (S43) for many shifts: (L + ε) S = source, both engines.
+
+All M cluster sites are ordinary nodes (closed spin system, no electrodes).  For each shift
+ε = τ0/τ_s ≥ 0 (ε = ∞ allowed: S = 0) the zero-mean part S0 = (L + ε)⁻¹ (source − mean(source)) is
+computed by the subtraction-free elimination with ε as a conductance to a ground node; the uniform
+part mean/ε is reported apart (it never enters a current).  The symbolic analysis is shared by all
+shifts (:class:`numerics.solvers.analysis.NetworkAnalysis`); the numeric elimination is redone per
+shift (ε enters every pivot).  The public entry point is :func:`numerics.solvers.solve_shifted`.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from hopspin.errors import DisconnectedNetworkError, SpinBalanceError
+
+from .._threads import run_in_threads
+from . import lanes as _lanes
+from . import multifrontal as _mf
+from .backward_error import backward_error
+from .memory import check_memory, lanes_per_batch, workers_that_fit
+from .symbolic import bond_locations, plan_elimination
+
+__all__ = ["ShiftedSolution", "shifted_multifrontal", "shifted_backprop", "prepare"]
+
+#: override of the lane count of the backprop engine (tests, benchmarks)
+LANES: int | None = None
+
+
+@dataclass(frozen=True)
+class ShiftedSolution:
+    shifts: np.ndarray  # (K,) eps = tau_0 / tau_s
+    bond_difference: np.ndarray | None  # (K, B) D_b = g_ij (S_j - S_i) for bond (i, j); None (multifrontal)
+    spin: np.ndarray | None  # (K, M) zero-mean part S0 = (L + eps)^-1 (source - mean); None if not kept
+    uniform_part: np.ndarray  # (K,) mean(source)/eps (inf if eps == 0 and mean != 0; 0 if mean == 0)
+    source_mean: float
+    max_balance_error: np.ndarray  # (K,) see numerics.solvers.solve_shifted
+    method: str
+    seconds: float
+    moment: np.ndarray | None = None  # (K, p) moments^T S0 (see numerics.solvers.solve_shifted)
+    engine: str = "multifrontal"
+
+    def full_spin(self, k: int) -> np.ndarray:
+        """S = S0 + uniform part for shift index k (may be inf)."""
+        return self.spin[k] + self.uniform_part[k]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What both engines share: the zero-mean source, its scale, the uniform part, the shifts to solve."""
+
+    shifts: np.ndarray
+    s0: np.ndarray
+    mean: float
+    scale: float
+    uniform: np.ndarray
+    todo: list
+    moments: np.ndarray | None
+    t0: float
+
+
+def prepare(network, source, shifts, moments) -> Prepared:
+    """Validate the inputs of a shifted solve and compute the shared preamble."""
+    from hopspin.errors import ParameterError
+
+    t0 = time.perf_counter()
+    shifts = np.atleast_1d(np.asarray(shifts, dtype=np.float64))
+    if shifts.ndim != 1 or np.any(np.isnan(shifts)) or np.any(shifts < 0):
+        raise ParameterError("shifts must be a 1-D array of eps = tau_0/tau_s >= 0 (inf allowed)", parameter="shifts")
+    M = network.positions.shape[0]
+    source = np.asarray(source, dtype=np.float64)
+    if source.shape != (M,):
+        raise ParameterError(f"source must have shape ({M},) (one value per cluster site), got {source.shape}",
+                             parameter="source")
+    if not np.all(np.isfinite(source)):
+        raise ParameterError(f"source must be finite; {int(np.sum(~np.isfinite(source)))} of its {M} values are "
+                             "not (a NaN or infinite spin-orbit matrix or current?)", parameter="source")
+    if moments is not None:
+        moments = np.asarray(moments, dtype=np.float64).reshape(M, -1)
+    mean = float(np.mean(source)) if M else 0.0
+    s0 = source - mean
+    scale = float(np.max(np.abs(source))) if M else 0.0
+    uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
+                        for eps in shifts])
+    todo = [k for k in range(shifts.size) if not (math.isinf(shifts[k]) or scale == 0.0)]
+    return Prepared(shifts, s0, mean, scale, uniform, todo, moments, t0)
+
+
+def _workers(threads, todo) -> int:
+    return max(1, min(int(threads or os.cpu_count() or 1), max(1, len(todo))))
+
+
+def shifted_multifrontal(network, analysis, prep: Prepared, tolerance: float = 1e-9, threads: int | None = None,
+                         keep_spin: bool = True) -> ShiftedSolution:
+    """The ``"multifrontal"`` engine: supernodal elimination with dense fronts, potentials only;
+    ``max_balance_error`` is the mixed backward error of every computed S."""
+    # refuse early only if not even one shift at a time would fit (the concurrency adapts below)
+    check_memory(network, int(np.sum(np.isfinite(prep.shifts))), 1, "multifrontal")
+    M = network.positions.shape[0]
+    bonds = network.bonds
+    g = network.conductances
+    shifts, s0, moments = prep.shifts, prep.s0, prep.moments
+    K = shifts.size
+    S = np.zeros((K, M)) if keep_spin else None
+    mom = np.zeros((K, moments.shape[1])) if moments is not None else None
+    err = np.zeros(K)
+    if prep.todo:
+        plan = analysis.spin_plan()
+        order, sn = plan.order, plan.supernodal
+        rhs = np.ascontiguousarray(s0[order])
+        a, b = bonds[:, 0], bonds[:, 1]
+        workers = workers_that_fit(sn, M, _workers(threads, prep.todo))
+
+        def work(k):
+            eps = float(shifts[k])
+            Sp = _mf.factor_solve(sn, g, eps, rhs)
+            Sk = np.empty(M)
+            Sk[order] = Sp
+            # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
+            # would otherwise come back as a uniform offset ~1e-16 |source| / ε
+            Sk -= Sk.mean()
+            if S is not None:
+                S[k] = Sk
+            if mom is not None:
+                mom[k] = moments.T @ Sk
+            err[k] = backward_error(a, b, g, eps, Sk, s0)
+
+        # one BLAS thread per worker when several run: the workers already fill the cores
+        with threadpool_limits(limits=1) if workers > 1 else contextlib.nullcontext():
+            run_in_threads(work, prep.todo, workers)
+    return _checked(ShiftedSolution(
+        shifts=shifts, bond_difference=None, spin=S, uniform_part=prep.uniform, source_mean=prep.mean,
+        max_balance_error=err, moment=mom, engine="multifrontal",
+        method="subtraction-free supernodal multifrontal elimination (dense fronts)",
+        seconds=time.perf_counter() - prep.t0), tolerance, "spin balance (backward) error")
+
+
+def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9, threads: int | None = None,
+                     keep_spin: bool = True) -> ShiftedSolution:
+    """The ``"backprop"`` engine: one pivot at a time for all shifts at once (lanes), then the current
+    back-propagation, which also gives every bond difference D_b = g_ij (S_j − S_i) to ~1e-16 of the
+    source scale (for the Eq. (12) cross-check; ~10x slower).  ``max_balance_error`` is
+    max_i |Σ_j D_ij − ε S0_i + (source_i − mean)| / max_i |source_i|.  ``keep_spin`` is ignored."""
+    check_memory(network, int(np.sum(np.isfinite(prep.shifts))), threads, "backprop")
+    M = network.positions.shape[0]
+    bonds = network.bonds
+    g = network.conductances
+    plan = plan_elimination(M, bonds[:, 0], bonds[:, 1], g, network.positions, terminals=(),
+                            cutoff=network.cutoff_length, inner_order=analysis.order)
+    shifts, s0 = prep.shifts, prep.s0
+    # the last position doubles as the reference node when eps == 0
+    K = shifts.size
+    D = np.zeros((K, bonds.shape[0]))
+    S = np.zeros((K, M))
+    err = np.zeros(K)
+    s_pos = np.ascontiguousarray(s0[plan.order])
+    loc = bond_locations(plan, bonds)
+    workers = _workers(threads, prep.todo)
+    lanes = lanes_per_batch(plan.nnz, len(prep.todo), workers, LANES)
+    batches = [prep.todo[i:i + lanes] for i in range(0, len(prep.todo), lanes)]
+
+    def work(batch):
+        eps = shifts[batch]
+        Kb = len(batch)
+        vals = np.repeat(plan.vals0[:, None], Kb, axis=1)
+        gamma = np.repeat(eps[None, :], M, axis=0)
+        # eps == 0 lanes: the last position is the reference node (pivot stored as inf)
+        C, bad = _lanes.factor_lanes(plan.ptr, plan.idx, vals, gamma, M)
+        if bad >= 0:
+            raise DisconnectedNetworkError("a site of the spin problem is not connected (vanishing pivot)")
+        sp = _lanes.forward_lanes(plan.ptr, plan.idx, vals, C, np.repeat(s_pos[:, None], Kb, axis=1), M)
+        V = _lanes.potentials_lanes(plan.ptr, plan.idx, vals, C, sp, np.zeros((M, Kb)), M)
+        P = np.zeros_like(vals)
+        Pg = np.zeros((M, Kb))
+        _lanes.backprop_lanes(plan.ptr, plan.idx, vals, gamma, C, sp, P, Pg, M)
+        del vals, gamma, Pg
+        for j, k in enumerate(batch):
+            Sk = np.empty(M)
+            Sk[plan.order] = V[:, j]
+            Sk -= Sk.mean()  # exact zero mean (see the multifrontal engine)
+            S[k] = Sk
+            flow = plan.edge_g * P[plan.edge_entry, j]
+            Dk = np.where(plan.edge_flip, -flow, flow)[loc]  # bond (i, j): flow from j into i
+            D[k] = Dk
+            net = np.bincount(bonds[:, 0], weights=Dk, minlength=M) \
+                - np.bincount(bonds[:, 1], weights=Dk, minlength=M)
+            err[k] = float(np.max(np.abs(net - eps[j] * Sk + s0))) / prep.scale
+
+    run_in_threads(work, batches, workers)
+    moment = None if prep.moments is None else S @ prep.moments
+    return _checked(ShiftedSolution(
+        shifts=shifts, bond_difference=D, spin=S, uniform_part=prep.uniform, source_mean=prep.mean,
+        max_balance_error=err, moment=moment, engine="backprop",
+        method="subtraction-free nested-dissection elimination + current back-propagation",
+        seconds=time.perf_counter() - prep.t0), tolerance, "spin balance error")
+
+
+def _checked(sol: ShiftedSolution, tolerance: float, what: str) -> ShiftedSolution:
+    err = sol.max_balance_error
+    if not np.all(err <= tolerance):
+        raise SpinBalanceError(f"{what} {float(np.max(err)):.3g} exceeds the tolerance {tolerance:g}")
+    return sol

@@ -1,0 +1,199 @@
+"""Parameter sweeps of f(n_s, τ_s) on dask.distributed with a resumable result store.
+
+One task per (n_s, seed): :func:`numerics.simulate.simulate` over the whole τ_s grid.  Tasks run
+on process workers with one thread each (numba kernels must not be called from several threads of
+one process); only this client process writes the store (:mod:`numerics.sweeps.store`), as each future
+completes, so an interrupted sweep resumes where it stopped and no result is lost or duplicated.
+
+>>> ds = run_sweep(site_density="0.005:0.05:4:log", seeds=4, sites=20000,
+...                tau_s="0 1e2:1e8:7:log", out="sweep.nc")      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+from hopspin.errors import HopspinError, SweepIncomplete
+
+from ..config import SimulationConfig, resolve_config
+from .grid import parse_grid, parse_seeds
+from .journal import RunRecord
+from .store import SweepStore
+
+__all__ = ["run_sweep", "SweepIncomplete", "run_one", "worker_threads", "DEFAULT_RETRIES"]
+
+DEFAULT_RETRIES = 2
+
+# ----------------------------------------------------------------------------- the task
+
+def run_one(config: SimulationConfig) -> dict:
+    """One sweep task: :func:`numerics.simulate.simulate` for one (n_s, seed) over the whole τ_s grid.
+
+    Runs on a worker.  Returns ``{"record": <the result's schema record>}``, or ``{"error": ...}`` for a
+    deterministic failure (any :class:`hopspin.errors.HopspinError`: a non-percolating sample, a failed
+    conservation check, a bad parameter), which is recorded and not retried; anything else raises and
+    is retried by dask.
+    """
+    import warnings
+
+    from ..simulate import simulate
+
+    config = config.replace(threads=worker_threads())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = simulate(config, keep_fields=False)
+    except HopspinError as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    return {"record": r.to_record()}
+
+
+def worker_threads() -> int:
+    """Threads one run may use on this worker: ``NUMBA_NUM_THREADS`` (1 on the embedded cluster)."""
+    try:
+        return max(1, int(os.environ.get("NUMBA_NUM_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
+def _record(key: dict, result: dict) -> RunRecord:
+    """The journal record of one task's result (the schema's quantities only)."""
+    from ..results import SIMULATION_QUANTITIES
+
+    if result.get("error"):
+        return RunRecord(key, error=result["error"])
+    rec = result["record"]
+    return RunRecord(key, {q.name: rec[q.name] for q in SIMULATION_QUANTITIES if q.name in rec})
+
+
+# ----------------------------------------------------------------------------- the sweep
+
+def _start_client(scheduler, workers):
+    """A distributed Client, and the LocalCluster we started (or None)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        if isinstance(scheduler, Client):
+            return scheduler, None, False
+        return Client(scheduler), None, True
+    n = int(workers) if workers else (os.cpu_count() or 1)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                                "OPENBLAS_NUM_THREADS": "1"})
+    return Client(cluster), cluster, True
+
+
+def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None, seeds=None, scheduler=None,
+              workers: int | None = None, progress: bool = True, retries: int = DEFAULT_RETRIES,
+              flush_seconds: float = 5.0, raise_incomplete: bool = True, **overrides):
+    """Run an (n_s, seed) grid of :func:`numerics.simulate.simulate` on dask.distributed into a store.
+
+    Parameters
+    ----------
+    config : SimulationConfig, optional
+        Sites, τ_s grid, cut-off and engine of every run (the defaults if None).
+    out : str or Path
+        ``*.nc`` (netCDF) or ``*.zarr``.  An existing store with the same ``sites``, ``hop_cutoff``
+        and τ_s grid is resumed (finished runs are skipped); other parameters are refused with
+        :class:`hopspin.errors.StoreMismatchError`.
+    site_density : number, sequence or str, optional
+        The n_s a_b² axis (a string is parsed with :func:`numerics.sweeps.grid.parse_grid`); default
+        the config's single density.
+    seeds : int, sequence or str, optional
+        ``K`` means seeds 0..K−1; otherwise explicit seeds (:func:`numerics.sweeps.grid.parse_seeds`);
+        default the config's seed.
+    scheduler : str or distributed.Client, optional
+        Address of an existing scheduler (``tcp://host:8786``) or a connected Client.  Default: an
+        embedded ``LocalCluster(n_workers=workers or cores, threads_per_worker=1, processes=True)``.
+    workers : int, optional
+        Workers of the embedded cluster (ignored with ``scheduler``).
+    progress : bool
+        tqdm progress bar (runs done / total, time left); it stays quiet when stderr is no terminal.
+    retries : int
+        dask ``retries=`` for a task that raised (a task whose worker died is rescheduled by the
+        scheduler up to ``distributed.scheduler.allowed-failures`` times).
+    flush_seconds : float
+        netCDF is rewritten at most this often while running (the journal is always current).
+    raise_incomplete : bool
+        Raise :class:`hopspin.errors.SweepIncomplete` at the end when runs are still missing.
+    **overrides
+        Fields of :class:`SimulationConfig` (``tau_s`` may also be a grid string).
+
+    Returns
+    -------
+    xarray.Dataset
+        The store's content (all runs of the store, including ones from earlier invocations): the
+        result schema of :class:`numerics.simulate.SimulationResult` stacked along (site_density, seed).
+    """
+    if isinstance(overrides.get("tau_s"), str):
+        overrides["tau_s"] = parse_grid(overrides["tau_s"]).tolist()
+    base = resolve_config(config, overrides)
+    densities = parse_grid([base.site_density] if site_density is None else
+                           (site_density if isinstance(site_density, str) else list(np.atleast_1d(site_density))))
+    seed_list = parse_seeds([base.seed if base.seed is not None else 0] if seeds is None else
+                            (seeds if isinstance(seeds, (int, np.integer, str)) else list(seeds)))
+    taus = np.unique(base.tau_s_array) if np.any(np.diff(base.tau_s_array) <= 0) else base.tau_s_array
+    base = base.replace(tau_s=tuple(taus.tolist()))
+    configs = {}
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for d in densities:  # every run's parameters are checked before any cluster starts
+            for s in seed_list:
+                configs[float(d), int(s)] = base.replace(site_density=float(d), seed=int(s))
+            configs[float(d), int(seed_list[0])].model_warnings()  # refuses a sample far too small
+    return _run(configs, densities, seed_list, base, out, scheduler, workers, progress, retries, flush_seconds,
+                raise_incomplete)
+
+
+def _run(configs, densities, seeds, base, out, scheduler, workers, progress, retries, flush_seconds,
+         raise_incomplete):
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    with SweepStore(out, densities, seeds, base.sites, base.hop_cutoff, base.tau_s_array,
+                    flush_seconds=flush_seconds) as store:
+        todo = store.pending(densities, seeds)
+        total = len(densities) * len(seeds)
+        missing = []
+        if todo:
+            client, cluster, own_client = _start_client(scheduler, workers)
+            try:
+                futures = {}
+                for d, s in todo:
+                    fut = client.submit(run_one, configs[d, s], retries=retries, pure=False,
+                                        key=f"hopspin-run-{d!r}-{s}-{os.getpid()}-{time.time_ns()}")
+                    futures[fut] = (d, s)
+                bar = tqdm(total=total, initial=total - len(todo), unit="run", desc="sweep", disable=None
+                           if progress else True, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+                try:
+                    for fut in as_completed(list(futures)):
+                        key = futures.pop(fut)
+                        if fut.status == "error":
+                            missing.append((key, repr(fut.exception())))
+                            bar.write(f"hopspin: run n_s={key[0]:g} seed={key[1]} failed: {fut.exception()!r}")
+                        else:
+                            store.add(_record({"site_density": key[0], "seed": key[1]}, fut.result()))
+                        fut.release()
+                        bar.update(1)
+                finally:
+                    bar.close()
+                    for fut in futures:
+                        fut.cancel()
+            finally:
+                if own_client:
+                    client.close()
+                if cluster is not None:
+                    cluster.close()
+        store.flush(force=True)
+        ds = store.to_dataset()
+    if missing and raise_incomplete:
+        raise SweepIncomplete(f"{len(missing)} of {total} runs did not finish (first: n_s={missing[0][0][0]:g} "
+                              f"seed={missing[0][0][1]}: {missing[0][1]}); the others are saved in {out}; "
+                              "rerun the same command to retry")
+    return ds
