@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_kirchhoff.py --sites 500000      (density 0.01, K
 Each (N, density) runs in a fresh subprocess so that ru_maxrss is that run's peak.
 Reports t_order (METIS, shared by both solves), t_kirchhoff, conservation, t_shifts30,
 balance (max over the 30 shifts), peak_rss_GB (whole run) and estimate_GB
-(numerics.laplacian.estimate_memory).
+(numerics.solvers.memory.estimate_memory).
 """
 from __future__ import annotations
 
@@ -21,10 +21,9 @@ def one(N: int, density: float, shifts: bool, seed: int = 1) -> dict:
 
     import numpy as np
 
-    from numerics.kirchhoff import solve_kirchhoff
-    from numerics.laplacian import estimate_memory, network_order, solve_shifted
     from numerics.network import build_network
     from numerics.sample import random_sample
+    from numerics.solvers import NetworkAnalysis, estimate_memory, solve_kirchhoff, solve_shifted
 
     # warm the numba cache on a tiny problem
     tiny = build_network(random_sample(0.01, 400, seed=0))
@@ -36,9 +35,10 @@ def one(N: int, density: float, shifts: bool, seed: int = 1) -> dict:
                t_network=time.perf_counter() - t)
     out["estimate_GB"] = estimate_memory(net, 30 if shifts else 0) / 2**30
     t = time.perf_counter()
-    network_order(net)  # cached: both solves below reuse it
+    analysis = NetworkAnalysis(net)
+    analysis.order  # both solves below reuse it
     out["t_order"] = time.perf_counter() - t
-    sol = solve_kirchhoff(net)
+    sol = solve_kirchhoff(net, analysis=analysis)
     out.update(t_kirchhoff=sol.seconds, conservation=sol.max_conservation_error,
                total_current=sol.total_current,
                peak_rss_after_kirchhoff_GB=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -47,7 +47,7 @@ def one(N: int, density: float, shifts: bool, seed: int = 1) -> dict:
     if shifts:
         tau_s = np.logspace(0, 14, 30)
         src = np.random.default_rng(0).normal(size=net.positions.shape[0])
-        sh = solve_shifted(net, src, 1.0 / tau_s)
+        sh = solve_shifted(net, src, 1.0 / tau_s, analysis=analysis)
         out.update(t_shifts30=sh.seconds, balance=float(sh.max_balance_error.max()))
         out["t_pipeline"] = out["t_order"] + out["t_kirchhoff"] + out["t_shifts30"]
     out["peak_rss_GB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20

@@ -22,10 +22,18 @@ TAUS = np.concatenate([[0.0], np.logspace(0, 14, 29)])  # 30 values
 
 def _one(args):
     density, sites, seed = args
-    from numerics.simulate import simulate
-    simulate(density, 2000, seed=0, tau_s=TAUS[:3], keep_fields=False)  # warm up the JIT caches
+    try:
+        from numerics.simulate import simulate
+
+        def run(n, s, taus):
+            return simulate(site_density=density, sites=n, seed=s, tau_s=tuple(taus))
+        run(2000, 0, TAUS[:3])
+    except TypeError:  # the pre-library API (positional parameters), for before/after comparisons
+        def run(n, s, taus):
+            return simulate(density, n, seed=s, tau_s=taus, keep_fields=False)
+    run(2000, 0, TAUS[:3])  # warm up the JIT caches
     t = time.perf_counter()
-    r = simulate(density, sites, seed=seed, tau_s=TAUS, keep_fields=False)
+    r = run(sites, seed, TAUS)
     wall = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # GiB (ru_maxrss is KiB on Linux)
     return {"sites": sites, "seed": seed, "wall_s": round(wall, 2), "peak_rss_gib": round(peak, 2),

@@ -21,11 +21,11 @@ import scipy.sparse as sps
 from scipy.sparse.linalg import spsolve
 from scipy.spatial import cKDTree
 
-from numerics.kirchhoff import conservation_error, solve_kirchhoff
-from numerics.laplacian import solve_shifted
 from numerics.network import build_network
 from numerics.sample import random_sample
-from numerics.simulate import UNIT_BETA_001, simulate
+from numerics.simulate import simulate
+from numerics.solvers import conservation_error, solve_kirchhoff, solve_shifted
+from numerics.spin_orbit import UNIT_BETA_001
 from numerics.triads import triad_sums
 
 SIZES = [int(s) for s in os.environ.get("HOPSPIN_BENCH_SITES", "100000").split(",")]
@@ -128,7 +128,7 @@ def test_tau_s_sweep_30_backprop_engine(benchmark, case):
     _, network, _, sums = case
     gamma = sums.source_site[:, 2] / 2
     shifts = np.where(TAUS > 0, 1 / np.where(TAUS > 0, TAUS, 1), np.inf)
-    sol = benchmark.pedantic(solve_shifted, args=(network, gamma, shifts), kwargs=dict(method="backprop"),
+    sol = benchmark.pedantic(solve_shifted, args=(network, gamma, shifts), kwargs=dict(engine="backprop"),
                              rounds=1, iterations=1)
     benchmark.extra_info["max_balance_error"] = float(np.max(sol.max_balance_error))
 

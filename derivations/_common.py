@@ -12,6 +12,7 @@ import sympy as sp
 
 from theory import coefficients as co
 from theory.checks import BXY, BYX, MODEL_001, MODEL_GENERIC
+from theory.vectors import cross_z
 
 __all__ = ["BXY", "BYX", "MODEL_001", "MODEL_GENERIC", "coefficients", "coefficients_by_order",
            "beta_r", "cross_z"]
@@ -33,6 +34,3 @@ def beta_r(model, r) -> sp.Matrix:
     return model.beta * sp.Matrix(list(r))
 
 
-def cross_z(u, v) -> sp.Expr:
-    """z component of the cross product of two in-plane vectors."""
-    return u[0] * v[1] - u[1] * v[0]

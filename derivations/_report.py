@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from theory.simplify import all_zero, is_zero  # noqa: F401  (re-exported for the derivation modules)
+from theory.vectors import z_cross  # noqa: F401  (re-exported for the derivation modules)
 
 __all__ = ["Step", "Report", "Shown", "is_zero", "all_zero", "vec", "z_cross"]
 
@@ -24,11 +25,6 @@ __all__ = ["Step", "Report", "Shown", "is_zero", "all_zero", "vec", "z_cross"]
 def vec(values) -> sp.Matrix:
     """A column ``sympy.Matrix`` from a 3-tuple (for display of spin vectors)."""
     return sp.Matrix(list(values))
-
-
-def z_cross(v) -> sp.Matrix:
-    """``ẑ × v`` for a 3-vector (the result lies in the plane)."""
-    return sp.Matrix([-v[1], v[0], 0])
 
 
 @dataclass(frozen=True)

@@ -190,10 +190,13 @@ class SimulationConfig:
         return self
 
 
-def resolve_config(config: SimulationConfig | None, overrides: dict, cls=SimulationConfig) -> SimulationConfig:
-    """``config`` (default: the defaults of ``cls``) with ``overrides`` applied and validated.
+def resolve_config(config, overrides: dict, cls=SimulationConfig, default=None):
+    """``config`` (default: ``default(**overrides)``, or ``cls(**overrides)``) with ``overrides`` applied
+    and validated — the one implementation of ``config=None, **overrides`` for every config dataclass
+    (:class:`SimulationConfig`, :class:`numerics.estimates.Parameters`, …).
 
-    Raises :class:`hopspin.errors.ParameterError` for a keyword that is not a field of ``cls``.
+    Raises :class:`hopspin.errors.ParameterError` for a keyword that is not a field of ``cls`` or a
+    ``config`` of another type.
     """
     names = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(overrides) - set(names))
@@ -201,8 +204,8 @@ def resolve_config(config: SimulationConfig | None, overrides: dict, cls=Simulat
         raise ParameterError(f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
                              f"valid: {', '.join(names)}", parameter=unknown[0])
     if config is None:
-        return cls(**overrides)
+        return (default or cls)(**overrides)
     if not isinstance(config, cls):
-        raise ParameterError(f"config must be a {cls.__name__} or None, got {type(config).__name__}",
+        raise ParameterError(f"config must be a {cls.__module__}.{cls.__name__} or None, got {type(config).__name__}",
                              parameter="config")
     return dataclasses.replace(config, **overrides) if overrides else config

@@ -17,7 +17,7 @@ import numpy as np
 from hopspin.errors import BetaParseError
 
 __all__ = ["UNIT_BETA_001", "rashba_dresselhaus", "grown_110", "parse_beta_numeric", "as_beta", "column_cross",
-           "separation_axis", "z_cross", "NAMED_MODELS"]
+           "separation_axis", "z_cross", "cisp_structure", "NAMED_MODELS"]
 
 #: the unit [001] model β_xy = β_yx = 1 (Tr β² = 2) in which f is defined (Eq. 13)
 UNIT_BETA_001 = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
@@ -122,3 +122,14 @@ def z_cross(v) -> np.ndarray:
     out[..., 0] = -v[..., 1]
     out[..., 1] = v[..., 0]
     return out
+
+
+def cisp_structure(beta) -> np.ndarray:
+    """``−2 [c]_× β R₉₀`` (3×2): the β dependence of the CISP tensor of an isotropic sample, for any
+    linear β (``c = (βê_x) × (βê_y)``, ``R₉₀ = [[0, −1], [1, 0]]``); equals ``Tr(β²) βᵀ`` (with a zero
+    z row) for the [001] form, Eq. (13).  Derived in ``derivations/d08_general_beta_response.py``; the
+    tensor of a sample is this times f (:func:`numerics.tensor.predicted_tensor`)."""
+    beta = np.asarray(beta, dtype=float).reshape(3, 2)
+    c = column_cross(beta)
+    cols = beta @ np.array([[0.0, -1.0], [1.0, 0.0]])
+    return -2.0 * np.column_stack([np.cross(c, cols[:, 0]), np.cross(c, cols[:, 1])])

@@ -29,7 +29,7 @@ from .response import SpinResponse, spin_response
 from .results import Quantity, ResultSchema
 from .sample import Sample, random_sample
 from .solvers import NetworkAnalysis, solve_kirchhoff
-from .spin_orbit import column_cross
+from .spin_orbit import cisp_structure
 
 __all__ = ["TensorResult", "cisp_tensor", "rotate_sample", "predicted_tensor", "ROTATION"]
 
@@ -44,12 +44,9 @@ def rotate_sample(sample: Sample) -> Sample:
 
 
 def predicted_tensor(beta, f: float) -> np.ndarray:
-    """``−2 [c]_× β R₉₀ f``: the isotropic-sample CISP tensor (3×2) in the normalisation of f."""
-    beta = np.asarray(beta, dtype=float).reshape(3, 2)
-    c = column_cross(beta)
-    r90 = np.array([[0.0, -1.0], [1.0, 0.0]])
-    cols = beta @ r90
-    return -2 * f * np.column_stack([np.cross(c, cols[:, 0]), np.cross(c, cols[:, 1])])
+    """``−2 [c]_× β R₉₀ f``: the isotropic-sample CISP tensor (3×2) in the normalisation of f
+    (:func:`numerics.spin_orbit.cisp_structure` × f)."""
+    return f * cisp_structure(beta)
 
 
 @dataclass

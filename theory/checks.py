@@ -20,6 +20,7 @@ from .onsager import onsager_chain
 from .pauli import sigma_dot
 from .simplify import all_zero, is_zero
 from .triangle import s46_closed_form, solve_triangle
+from .vectors import z_cross
 
 __all__ = ["CheckResult", "CHECKS", "run_checks", "run_check"]
 
@@ -40,11 +41,6 @@ class CheckResult:
 
 def _vec(m: sp.Matrix) -> tuple:
     return tuple(m[n] for n in range(3))
-
-
-def _z_cross(v) -> tuple:
-    """``ẑ × v`` for a 3-vector (in-plane result)."""
-    return (-v[1], v[0], sp.S(0))
 
 
 def _beta_r(model, r) -> sp.Matrix:
@@ -98,8 +94,8 @@ def check_eq9_001() -> CheckResult:
     area = co.oriented_area()
     tr_b2 = MODEL_001.trace_beta_squared()
     r_ij, r_jk, r_ik = co.separation("i", "j"), co.separation("j", "k"), co.separation("i", "k")
-    g_9a = [3 * area * c * tr_b2 for c in _z_cross(_beta_r(MODEL_001, r_ij))]
-    w_9b = [tr_b2 * (area * c) for c in _z_cross(_beta_r(MODEL_001, _sum(r_jk, r_ik)))]
+    g_9a = [3 * area * c * tr_b2 for c in z_cross(_beta_r(MODEL_001, r_ij))]
+    w_9b = [tr_b2 * (area * c) for c in z_cross(_beta_r(MODEL_001, _sum(r_jk, r_ik)))]
     w_9b[2] += -3 * tr_b2 * area
     ok_9 = all_zero(kc.G[m] - g_9a[m] for m in range(3)) and all_zero(kc.W[m] - w_9b[m] for m in range(3))
     low_orders_vanish = all(all_zero(parts[n].as_dict()[k][m] for k in ("G", "W", "Lambda") for m in range(3))

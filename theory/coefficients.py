@@ -27,6 +27,7 @@ from hopspin.errors import ParameterError
 
 from .models import SpinOrbitModel
 from .pauli import SIGMA, graded_product, su2_hopping, su2_hopping_graded, trace
+from .vectors import cross_z
 
 __all__ = [
     "SITES",
@@ -65,11 +66,6 @@ def separation(a: str, b: str, origin: str | None = None) -> tuple[sp.Expr, sp.E
     xa, ya = (0, 0) if a == origin else site_coordinates(a)
     xb, yb = (0, 0) if b == origin else site_coordinates(b)
     return xa - xb, ya - yb
-
-
-def cross_z(u, v) -> sp.Expr:
-    """z component of the cross product of two in-plane vectors."""
-    return u[0] * v[1] - u[1] * v[0]
 
 
 def oriented_area(i: str = "i", k: str = "k", j: str = "j") -> sp.Expr:

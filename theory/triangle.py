@@ -17,6 +17,8 @@ from itertools import combinations
 
 import sympy as sp
 
+from .vectors import cross_z
+
 __all__ = ["TriangleResult", "solve_triangle", "s46_closed_form"]
 
 a = sp.Symbol("a", positive=True)
@@ -43,10 +45,6 @@ class TriangleResult:
 
 def _sub(p, q):
     return (p[0] - q[0], p[1] - q[1])
-
-
-def _cross(u, v):
-    return u[0] * v[1] - u[1] * v[0]
 
 
 def _dist(p, q):
@@ -81,7 +79,7 @@ def solve_triangle(side=a, spin_time=tau_s) -> TriangleResult:
         for j, k in combinations([s for s in sites if s != i], 2):  # each unordered pair once
             r_ij, r_ik = _sub(pos[i], pos[j]), _sub(pos[i], pos[k])
             expo = sp.exp(_dist(pos[k], pos[j]) - _dist(pos[i], pos[k]) - _dist(pos[i], pos[j]))
-            area2 = _cross(r_ij, r_ik)
+            area2 = cross_z(r_ij, r_ik)
             drift += current[k, j] * area2 * (r_ij[1] + r_ik[1]) * expo            # (S42)
             src += -current[k, j] * sp.Rational(3, 16) * area2 * expo                # (S44)
         sources.append(sp.simplify(src))

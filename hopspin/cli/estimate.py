@@ -1,6 +1,6 @@
 """``hopspin estimate``: the paper's order-of-magnitude estimates in physical units, Eqs. (13)–(16), (S28)–(S30).
 
-Quantities are given with units (parsed by pint in :mod:`numerics.units`); every default is the
+Quantities are given with units (parsed by pint in :mod:`numerics.estimates.units`); every default is the
 paper's typical parameter set (T = 4 K is our choice).  Without ``--f`` the function f(n_s, τ_s) and
 f(n_s, 0) come from a small simulation (3 seeds × 20 000 sites by default, about a second each).
 """
@@ -13,7 +13,7 @@ from ._common import UsageError, print_json
 
 __all__ = ["register"]
 
-# option -> (Parameters field, dimension key of numerics.units.DIMENSIONS, default text)
+# option -> (Parameters field, dimension key of numerics.estimates.units.DIMENSIONS, default text)
 _OPTIONS = {
     "--site-density": ("n_s", "site_density", "2e11/cm^2"),
     "--carrier-density": ("n", "carrier_density", "1e10/cm^2"),

@@ -1,7 +1,7 @@
 """Order-of-magnitude estimates of CISP, SGE and SHE in SI units, Eqs. (10), (13)–(16), (S28)–(S30).
 
 Everything here takes and returns plain floats / numpy arrays in SI units (m, s, kg, J, V, Ω, K, A);
-text with units is parsed at the boundary by :mod:`numerics.units`.  Constants ħ, e, k_B, m_e come
+text with units is parsed at the boundary by :mod:`numerics.estimates.units`.  Constants ħ, e, k_B, m_e come
 from :mod:`scipy.constants`.  Densities are per m², the resistivity is a 2D sheet resistivity in Ω,
 β is the 3×2 spin-orbit matrix in J·m (rows: spin x, y, z; columns: k_x, k_y, Eq. (2)).
 
@@ -73,7 +73,7 @@ import numpy as np
 
 from hopspin.errors import ParameterError
 
-from ..spin_orbit import column_cross, z_cross
+from ..spin_orbit import cisp_structure, z_cross
 from .parameters import (CRITICAL_LENGTH_COEFFICIENT, CUTOFF_DENSITY_MAX, E_CHARGE, HBAR, K_B, Parameters,
                          _positive, critical_length, is_001_form, site_density_ab2, trace_beta2)
 
@@ -140,19 +140,6 @@ def _field_vector(params: Parameters) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- Eqs. (10), (13)-(16)
-
-def cisp_structure(beta) -> np.ndarray:
-    """``−2 [c]_× β R₉₀`` (3×2, J³ m³): the β dependence of the CISP tensor for any linear β.
-
-    ``c = (βê_x) × (βê_y)``, ``R₉₀ = [[0, −1], [1, 0]]``; equals ``Tr(β²) βᵀ`` (with a zero z row)
-    for the [001] form, Eq. (13).  Derived in ``derivations/d08_general_beta_response.py`` and
-    checked on simulated samples by ``numerics.tensor`` (``tests/test_tensor.py``).
-    """
-    b = np.asarray(beta, dtype=np.float64).reshape(3, 2)
-    c = column_cross(b)
-    cols = b @ np.array([[0.0, -1.0], [1.0, 0.0]])
-    return -2.0 * np.column_stack([np.cross(c, cols[:, 0]), np.cross(c, cols[:, 1])])
-
 
 def sigma_cisp(params: Parameters, f: float) -> np.ndarray:
     """CISP susceptibility, Eq. (13): σ_CISP = τ_s Tr(β²) βᵀ P f(n_s, τ_s), for any linear β.

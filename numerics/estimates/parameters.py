@@ -18,6 +18,7 @@ from scipy import constants as C
 from hopspin.errors import HopspinWarning, ParameterError
 
 from ..percolation import CRITICAL_LENGTH_COEFFICIENT
+from ..percolation import critical_length as percolation_length
 from ..spin_orbit import column_cross
 
 __all__ = ["Parameters", "HBAR", "E_CHARGE", "K_B", "M_E", "MEV", "ANGSTROM", "CRITICAL_LENGTH_COEFFICIENT",
@@ -190,7 +191,7 @@ def critical_length(params: Parameters) -> float:
     float
         l_c in m (26.8 nm = 2.68 a_b for the typical parameters).
     """
-    return CRITICAL_LENGTH_COEFFICIENT / math.sqrt(params.n_s)
+    return percolation_length(site_density_ab2(params)) * params.a_b
 
 
 def is_001_form(beta) -> bool:

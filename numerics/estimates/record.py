@@ -106,16 +106,6 @@ def estimate(config: Parameters | None = None, *, f: float | None = None, f0: fl
 
 
 def _resolve_parameters(config, overrides) -> Parameters:
-    import dataclasses
+    from ..config import resolve_config
 
-    names = [f.name for f in dataclasses.fields(Parameters)]
-    unknown = sorted(set(overrides) - set(names))
-    if unknown:
-        raise ParameterError(f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                             f"valid: {', '.join(names)}", parameter=unknown[0])
-    if config is None:
-        return Parameters.typical(**overrides)
-    if not isinstance(config, Parameters):
-        raise ParameterError(f"config must be a numerics.estimates.Parameters or None, got {type(config).__name__}",
-                             parameter="config")
-    return config.replace(**overrides) if overrides else config
+    return resolve_config(config, overrides, Parameters, default=Parameters.typical)

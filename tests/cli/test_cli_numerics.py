@@ -53,7 +53,7 @@ def test_cli_simulate_beta_tensor_and_maps(run_cli, tmp_path):
 
 @pytest.mark.parametrize("command", ["simulate", "onsager"])
 def test_cli_non_percolating_sample_is_one_line_exit_2(run_cli, command):
-    """The shared error mapping of the simulation commands (hopspin.numerics_cli.run_simulation)."""
+    """The shared error mapping of the simulation commands (hopspin.cli.main)."""
     out = run_cli(command, "--site-density", "0.01", "--sites", "100", "--cutoff", "1.0", "--seed", "0",
                   "--tau-s", "10", "-q")
     assert out.returncode == 2
