@@ -66,7 +66,7 @@ def test_kirchhoff_scipy_baseline(benchmark, case):
     network = case[1]
     m = network.positions.shape[0]
     a, b = network.bonds[:, 0], network.bonds[:, 1]
-    g = np.exp(-2 * network.lengths)
+    g = network.conductances
     lap = sps.coo_matrix((np.concatenate([g, g, -g, -g]), (np.concatenate([a, b, a, b]), np.concatenate([a, b, b, a]))),
                          shape=(m, m)).tocsr()
     fixed = network.electrode != 0
@@ -108,7 +108,7 @@ def test_tau_s_sweep_30_scipy_baseline(benchmark, case):
     src = gamma - gamma.mean()
     m = network.positions.shape[0]
     a, b = network.bonds[:, 0], network.bonds[:, 1]
-    g = np.exp(-2 * network.lengths)
+    g = network.conductances
     lap = sps.coo_matrix((np.concatenate([g, g, -g, -g]), (np.concatenate([a, b, a, b]), np.concatenate([a, b, b, a]))),
                          shape=(m, m)).tocsc()
     eps = 1 / TAUS[1:]

@@ -6,6 +6,12 @@ Bonds join every pair of sites closer than ``hop_cutoff * l_c`` with
 particle potential 1) and ``x > L - w`` (drain, potential 0) are the electrodes.  Only
 the largest connected component of the bond graph that contains sites of both
 electrodes (the spanning cluster) is kept.
+
+Scale: every solve works with conductances divided by the critical conductance
+``g_c = exp(-2 R_c)`` (R_c = l_c for a random sample, the side for the triangle), and every
+spin-relaxation shift ε = τ0/τ_s by the same g_c (:meth:`Network.shifts`): f, the spins S̃ and every
+current ratio are unchanged, while conductances of samples with very long or very short bonds stay
+inside float64's range (e^{-2R} alone underflows for R > 354 a_b).
 """
 from __future__ import annotations
 
@@ -43,13 +49,25 @@ class Network:
     hop_cutoff: float  # in units of l_c
     cutoff_length: float  # in a_b
     sites: int  # N of the sample
+    scale_length: float = 0.0  # R_c: conductances are in units of g_c = exp(-2 R_c)
 
     @cached_property
     def conductances(self) -> np.ndarray:
-        """g_ij = exp(-2 R_ij) = tau_0 / tau_ij for every bond (computed once, read-only)."""
-        g = np.exp(-2.0 * self.lengths)
+        """g_ij / g_c = exp(-2 (R_ij - R_c)) for every bond, with g_ij = τ0/τ_ij (computed once, read-only)."""
+        g = np.exp(-2.0 * (self.lengths - self.scale_length))
         g.setflags(write=False)
         return g
+
+    def shifts(self, tau_s) -> np.ndarray:
+        """ε/g_c for each τ_s (ε = τ0/τ_s in the units of :attr:`conductances`): τ_s = 0 → ∞, τ_s = ∞ → 0;
+        computed in log space, so a shift beyond float64's range is ∞ (that τ_s acts as τ_s = 0)."""
+        taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+        out = np.empty(taus.shape)
+        with np.errstate(divide="ignore", over="ignore"):
+            out[:] = np.exp(2.0 * self.scale_length - np.log(np.where(taus > 0, taus, 1.0)))
+        out[taus == 0] = np.inf
+        out[np.isinf(taus)] = 0.0
+        return out
 
 
 def spatial_order(positions: np.ndarray, cell: float) -> np.ndarray:
@@ -150,4 +168,4 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
     electrode.setflags(write=False)
     return Network(positions=cpos, site_index=site_index, bonds=bonds, lengths=lengths,
                    electrode=electrode, side=side, site_density=density,
-                   hop_cutoff=hop_cutoff, cutoff_length=r_cut, sites=n)
+                   hop_cutoff=hop_cutoff, cutoff_length=r_cut, sites=n, scale_length=l_c)

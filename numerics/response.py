@@ -31,17 +31,10 @@ from .solvers import KirchhoffSolution, NetworkAnalysis, get_engine, solve_shift
 from .spin_orbit import separation_axis
 from .triads import triad_sums
 
-__all__ = ["SpinResponse", "spin_response", "shifts_of", "CANCELLATION"]
+__all__ = ["SpinResponse", "spin_response", "CANCELLATION"]
 
 #: Below |u| < CANCELLATION·|u_dr| the total is taken from Eq. (12) instead of u_dr + u_diff.
 CANCELLATION = 1e-3
-
-
-def shifts_of(tau_s) -> np.ndarray:
-    """ε = τ0/τ_s for each τ_s (τ_s = 0 → ε = ∞, τ_s = ∞ → ε = 0)."""
-    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
-    with np.errstate(divide="ignore"):
-        return np.where(taus > 0, 1.0 / np.where(taus > 0, taus, 1.0), np.inf)
 
 
 @dataclass
@@ -97,7 +90,7 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     beta = np.asarray(beta, dtype=float).reshape(3, 2)
     diffs_wanted = get_engine(engine).bond_differences
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
-    shifts = np.where(np.isinf(taus), 0.0, shifts_of(taus))
+    shifts = network.shifts(taus)           # ε/g_c, in the units of the scaled conductances
     pos = network.positions
     m = pos.shape[0]
     scale = network.side / network.sites / kirchhoff.total_current   # L/(N I_total)
@@ -108,41 +101,53 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     a, b = network.bonds[:, 0], network.bonds[:, 1]
     r_ab = pos[a] - pos[b]
     centred = pos - pos.mean(axis=0)
+    # (𝓛R)_i = Σ_j g_ij (R_i − R_j): its moment with S̃ is the diffusion spin current, Σ_bonds R_ab g_ab ΔS̃
+    gr = network.conductances[:, None] * r_ab
+    lap_r = np.zeros((m, 2))
+    np.add.at(lap_r, a, gr)
+    np.add.at(lap_r, b, -gr)
     if axis is None:
         gamma = np.zeros(m)
         spin = np.zeros((k, m)) if keep_fields or diffs_wanted else None
-        dipole = np.zeros((k, 2))
+        moment = np.zeros((k, 4))
         diffs = np.zeros((k, network.bonds.shape[0])) if diffs_wanted else None
         balance = 0.0
         axis_out = np.zeros(3)
     else:
         gamma = sums.source_site @ axis
         solution = solve_shifted(network, gamma, shifts, analysis=analysis, engine=engine, threads=threads,
-                                 moments=centred, keep_spin=keep_fields or diffs_wanted)
-        spin, diffs, dipole = solution.spin, solution.bond_difference, solution.moment
+                                 moments=np.hstack([centred, lap_r]), keep_spin=keep_fields or diffs_wanted)
+        spin, diffs, moment = solution.spin, solution.bond_difference, solution.moment
         balance = float(np.max(solution.max_balance_error)) if k else 0.0
         axis_out = axis
     u_dr = 2 * scale * (pos.T @ gamma)
-    # Eq. (12): u = (2L/N) ε Σ_i (R_i − R̄) S̃_i / I (ε = ∞: S̃ = 0 and u = u_dr; ε = 0: u = 0)
-    u12 = np.array([u_dr if np.isinf(eps) else 2 * scale * eps * dipole[idx] for idx, eps in enumerate(shifts)])
+    # Eq. (12): u = (2L/N) ε Σ_i (R_i − R̄) S̃_i / I — small and accurate at large τ_s (ε = ∞: u = u_dr,
+    # ε = 0: u = 0).  Where ε exceeds every node's total conductance S̃ ≈ γ/ε is smooth and the diffusion
+    # current u_diff = −(2L/N) Σ_i (𝓛R)_i S̃_i / I (from (𝓛 + ε) S̃ = γ) is accurate and tiny, while
+    # u − u_dr would lose it (τ_s → 0, the triangle of side 400: f_diff/f_dr ~ e^{-800}); below, that
+    # moment sums cancelling terms of strongly coupled clusters and the engines' own forms are used
+    u12 = np.array([u_dr if np.isinf(eps) else 2 * scale * eps * moment[idx, :2] for idx, eps in enumerate(shifts)])
     u12 = u12.reshape(k, 2)
+    node_g = np.zeros(m)
+    np.add.at(node_g, a, network.conductances)
+    np.add.at(node_g, b, network.conductances)
+    above = shifts > (np.max(node_g) if m else 0.0)
+    u_lap = np.where(above[:, None], -2 * scale * np.where(np.isinf(shifts)[:, None], 0.0, moment[:, 2:]), 0.0)
     ref_u = max(np.linalg.norm(u_dr), 1e-300)
     if diffs is None:
-        u = u12
-        s = s_dr + np.cross((u - u_dr) @ beta.T, axis_out)
+        u_diff = np.where(above[:, None], u_lap, u12 - u_dr)
         eq12_error = None
         eligible = np.ones(k, bool)
     else:
-        u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2)
-        # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
-        s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
-        s = s_dr + s_diff
-        u = u_dr + u_diff
+        u_diff = 2 * scale * (diffs @ r_ab)                                   # (K, 2), the (S45) bond form
         eligible = (shifts > 0) & np.isfinite(shifts) & (axis is not None)
-        eq12_error = float(np.max(np.linalg.norm(u - u12, axis=1)[eligible], initial=0.0) / ref_u)
-    # Large τ_s: the total is a cancellation (bond route: u_dr + u_diff; Eq. (12) route: s_dr plus the KKM
-    # of u − u_dr, which carries the ~1e-16 |s_dr| mismatch of the two drift routes); Eq. (12) gives u
-    # without it, and the KKM relation (10) the polarization
+        eq12_error = float(np.max(np.linalg.norm(u_dr + u_diff - u12, axis=1)[eligible], initial=0.0) / ref_u)
+    # Σ_bonds (β R_ab × ĉ) D_ab = (β Σ_bonds R_ab D_ab) × ĉ
+    s_diff = np.cross(u_diff @ beta.T, axis_out) if axis is not None else np.zeros((k, 3))
+    s = s_dr + s_diff
+    u = u_dr + u_diff
+    # Large τ_s: the total is a cancellation of s_dr and s_diff; Eq. (12) gives u without it, and the
+    # KKM relation (10) the polarization
     small = eligible & (np.linalg.norm(u, axis=1) < CANCELLATION * ref_u)
     u[small] = u12[small]
     s[small] = np.cross(u12[small] @ beta.T, axis_out)
@@ -151,8 +156,6 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     kkm = np.cross(u @ beta.T, axis_out)
     ref_s = max(np.linalg.norm(s_dr), 1e-300)
     kkm_error = float(np.max(np.linalg.norm(s - kkm, axis=1)) / ref_s) if axis is not None and k else 0.0
-    s_diff = s - s_dr
-    u_diff = u - u_dr
     return SpinResponse(tau_s=taus, s_dr=s_dr, s_diff=s_diff, s=s, u_dr=u_dr, u_diff=u_diff, u=u, axis=axis_out,
                         kkm_error=kkm_error, eq12_error=eq12_error, max_balance_error=balance,
                         triangles=sums.triangles, drift_site=scale * sums.drift_site, spin_sep=spin, source=gamma)

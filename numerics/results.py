@@ -154,7 +154,9 @@ SIMULATION_QUANTITIES = (
     Quantity("f_diff", ("tau_s",), "1", "diffusion part of f, (S45)"),
     Quantity("f_dr", (), "1", "drift part of f, (S42); independent of tau_s"),
     Quantity("border_current", (), "1", "particle current through one border for a unit potential "
-             "difference, conductances g = exp(-2R/a_b) (units of the bond conductance prefactor)"),
+             "difference, conductances g = exp(-2R/a_b) (units of the bond conductance prefactor; 0 where it "
+             "lies below float64's range, see log_border_current)"),
+    Quantity("log_border_current", (), "1", "natural logarithm of border_current (finite at any size)"),
     Quantity("cluster_sites", (), "1", "sites in the spanning cluster", "i8"),
     Quantity("bonds", (), "1", "bonds in the spanning cluster", "i8"),
     Quantity("triangles", (), "1", "triangles (each three triads) summed in (S42), (S44)", "i8"),

@@ -164,10 +164,11 @@ def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0),
     p = network.positions @ np.asarray(direction, dtype=np.float64)
     pc = p - float(np.mean(p))
     Z = np.zeros((taus.size, M))
-    finite = np.flatnonzero((taus > 0) & np.isfinite(taus))
-    Z[taus == 0.0] = pc
+    shifts = network.shifts(taus)           # ε/g_c, in the units of the scaled conductances
+    finite = np.flatnonzero((shifts > 0) & np.isfinite(shifts))
+    Z[np.isinf(shifts)] = pc
     if finite.size:
-        eps = 1.0 / taus[finite]
+        eps = shifts[finite]
         sol = solve_shifted(network, pc, eps, analysis=analysis, engine=engine)
         Z[finite] = eps[:, None] * sol.spin
     return pc, Z
@@ -257,7 +258,8 @@ class SGEResult(ResultSchema):
                  attr="reciprocity_f_sge"),
         Quantity("max_ratio_error", (), "1", "max |ratio_over_expected - 1|"),
         Quantity("ok", (), "1", "max_ratio_error within RATIO_TOLERANCE", "i8"),
-        Quantity("border_current", (), "1", "particle current through one border (unit-voltage Kirchhoff problem)"),
+        Quantity("border_current", (), "1", "particle current through one border (unit-voltage Kirchhoff problem, "
+                 "conductances exp(-2R/a_b))"),
         Quantity("cluster_sites", (), "1", "sites in the spanning cluster", "i8"),
         Quantity("bonds", (), "1", "bonds in the spanning cluster", "i8"),
         Quantity("triangles", (), "1", "triangles of the bond graph", "i8"),
@@ -336,7 +338,7 @@ def spin_galvanic_network(network: Network, tau_s: Sequence[float], engine: str 
     return SGEResult(site_density=network.site_density, sites=network.sites, seed=None, tau_s=taus,
                      f_sge_direct=f_direct, f_sge_precession=f_prec, f_sge=f_sge, f_dr=cisp.f_dr,
                      f_diff=cisp.f_diff, f_cisp=cisp.f, ratio_over_expected=ratio,
-                     reciprocity_f_sge=recip, border_current=float(i_total),
+                     reciprocity_f_sge=recip, border_current=float(np.exp(np.log(i_total) - 2.0 * network.scale_length)),
                      cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
                      triangles=n_tri, max_conservation_error=cisp.max_conservation_error, timings=timings,
                      gauge_error=gauge, engine=kirch.engine)

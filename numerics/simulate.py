@@ -51,7 +51,8 @@ class SimulationResult(ResultSchema):
     tau_s : (K,) spin relaxation times in τ0
     f_dr : drift part (S42), independent of τ_s
     f_diff, f : (K,) diffusion part (S45) and total f = f_dr + f_diff
-    border_current : particle current through one border (Kirchhoff units: ΔV = 1, g = e^{−2R})
+    border_current : particle current through one border (Kirchhoff units: ΔV = 1, g = e^{−2R}); 0 where
+        it lies below float64's range;  log_border_current : its natural logarithm (always finite)
     cluster_sites, bonds, triangles : size of the spanning cluster
     max_conservation_error : largest node-current imbalance / I_total of the Kirchhoff solve
     max_balance_error : largest backward (multifrontal) or balance (backprop) error of the (S43) solves
@@ -78,6 +79,7 @@ class SimulationResult(ResultSchema):
     max_conservation_error: float
     max_balance_error: float
     kkm_error: float = 0.0
+    log_border_current: float = float("nan")
     eq12_error: float | None = None
     timings: dict = field(default_factory=dict)
     positions: np.ndarray | None = field(default=None, repr=False)
@@ -182,15 +184,19 @@ def _simulate_network(network, tau_s, beta, progress, keep_fields, threads, engi
     i_total = kirchhoff.total_current
     norm = _TR_B2 * _B_XY  # Tr β² β_xy of the unit [001] model: s_y = Tr β² β_xy f  (Eq. 13)
     f_dr = float(response.s_dr[1] / norm)
+    # each from its own cancellation-free form (numerics.response): f (Eq. (12)) is far below f_dr's
+    # rounding at large τ_s, f_diff far below it at small τ_s; f = f_dr + f_diff to ~1e-13 f_dr (KKM)
+    f = response.s[:, 1] / norm
     f_diff = response.s_diff[:, 1] / norm
     say(f"triads and spin diffusion: {response.triangles} triangles, f_dr = {f_dr:.6g}, {len(taus)} values of "
         f"tau_s in {timings['spin_response']:.1f} s (KKM check {response.kkm_error:.1e}, "
         f"(S43) backward error {response.max_balance_error:.1e}"
         + ("" if response.eq12_error is None else f", Eq. (12) check {response.eq12_error:.1e}") + ")")
     n = network.sites
+    log_i = float(np.log(i_total) - 2.0 * network.scale_length)   # the solves use g/g_c, g_c = e^{-2 R_c}
     return SimulationResult(
         site_density=network.site_density, sites=n, seed=None, hop_cutoff=network.hop_cutoff,
-        tau_s=taus, f_dr=f_dr, f_diff=f_diff, f=f_dr + f_diff, border_current=float(i_total),
+        tau_s=taus, f_dr=f_dr, f_diff=f_diff, f=f, border_current=float(np.exp(log_i)), log_border_current=log_i,
         cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
         triangles=response.triangles, max_conservation_error=float(kirchhoff.max_conservation_error),
         max_balance_error=response.max_balance_error, kkm_error=response.kkm_error,

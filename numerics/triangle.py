@@ -20,18 +20,25 @@ from .simulate import SimulationResult, simulate_network
 __all__ = ["triangle_network", "simulate_triangle", "triangle", "s46"]
 
 
+#: sides of the triangle the pipeline accepts, in a_b: below, f_dr ∝ a⁴ e^{−a} is below 1e-24; above,
+#: e^{−a} (and with it f_dr) is below float64's range
+SIDE_RANGE = (1e-6, 700.0)
+
+
 def triangle_network(side: float) -> Network:
     """Three sites at the corners of an equilateral triangle of side ``side`` (in a_b)."""
+    lo, hi = SIDE_RANGE
     if isinstance(side, bool) or not isinstance(side, (int, float, np.floating, np.integer)) \
-            or not (math.isfinite(side) and side > 0):
-        raise ParameterError(f"side must be a positive, finite length in a_b, got {side!r}", parameter="side")
+            or not (math.isfinite(side) and lo <= side <= hi):
+        raise ParameterError(f"side must be a length in [{lo:g}, {hi:g}] a_b (f_dr ~ a^4 e^-a leaves float64's "
+                             f"range outside it), got {side!r}", parameter="side")
     pos = np.array([[0.0, 0.0], [side, 0.0], [side / 2, math.sqrt(3) * side / 2]])
     bonds = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
     lengths = np.linalg.norm(pos[bonds[:, 0]] - pos[bonds[:, 1]], axis=1)
     return Network(positions=pos, site_index=np.arange(3), bonds=bonds, lengths=lengths,
                    electrode=np.array([-1, 1, 0], dtype=np.int8), side=math.sqrt(3) * side / 2,
                    site_density=float("nan"),
-                   hop_cutoff=float("nan"), cutoff_length=side * (1 + 1e-9), sites=3)
+                   hop_cutoff=float("nan"), cutoff_length=side * (1 + 1e-9), sites=3, scale_length=float(side))
 
 
 def simulate_triangle(side: float, tau_s, engine: str = "multifrontal") -> SimulationResult:
@@ -58,6 +65,8 @@ def s46(side: float, tau_s) -> tuple[float, np.ndarray]:
     """Closed form (S46): ``f_dr = √3 a⁴/32 e^{−a}``, ``f_diff = −f_dr τ_s/(τ_s + e^{2a}/3)``."""
     tau_s = np.atleast_1d(np.asarray(tau_s, dtype=float))
     f_dr = math.sqrt(3) * side**4 / 32 * math.exp(-side)
-    with np.errstate(invalid="ignore"):
-        frac = np.where(np.isinf(tau_s), 1.0, tau_s / (tau_s + math.exp(2 * side) / 3))
+    # τ_s/(τ_s + e^{2a}/3) = 1/(1 + e^{2a − ln 3τ_s}), in log space (no overflow at any side or τ_s)
+    with np.errstate(divide="ignore", over="ignore"):
+        ratio = np.exp(2 * side - np.log(3 * np.where(tau_s > 0, tau_s, 1.0)))
+        frac = np.where(tau_s > 0, 1.0 / (1.0 + ratio), 0.0)
     return f_dr, -f_dr * frac

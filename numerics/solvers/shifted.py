@@ -31,6 +31,9 @@ __all__ = ["ShiftedSolution", "shifted_multifrontal", "shifted_backprop", "prepa
 
 #: override of the lane count of the backprop engine (tests, benchmarks)
 LANES: int | None = None
+#: a shift above this multiple of the largest node conductance is solved analytically, S = s0/ε
+#: (the next term, L s0/ε², is below 1e-18 relative: ε beyond the pivots' floating-point range is exact)
+BIG_SHIFT = 1e18
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Prepared:
     scale: float
     uniform: np.ndarray
     todo: list
+    big: list
     moments: np.ndarray | None
     t0: float
 
@@ -89,7 +93,25 @@ def prepare(network, source, shifts, moments) -> Prepared:
     uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
                         for eps in shifts])
     todo = [k for k in range(shifts.size) if not (math.isinf(shifts[k]) or scale == 0.0)]
-    return Prepared(shifts, s0, mean, scale, uniform, todo, moments, t0)
+    node_g = np.bincount(network.bonds.ravel(), weights=np.repeat(network.conductances, 2), minlength=M) \
+        if network.bonds.size else np.zeros(M)
+    g_max = float(np.max(node_g)) if M else 0.0
+    big = [k for k in todo if shifts[k] > BIG_SHIFT * g_max]
+    todo = [k for k in todo if k not in big]
+    return Prepared(shifts, s0, mean, scale, uniform, todo, big, moments, t0)
+
+
+def _analytic_big_shifts(network, prep: Prepared, S, mom, err) -> None:
+    """S = s0/ε for the shifts far above every conductance (exact to float64 there; see BIG_SHIFT)."""
+    bonds = network.bonds
+    for k in prep.big:
+        eps = float(prep.shifts[k])
+        Sk = prep.s0 / eps
+        if S is not None:
+            S[k] = Sk
+        if mom is not None:
+            mom[k] = (prep.moments.T @ prep.s0) / eps
+        err[k] = backward_error(bonds[:, 0], bonds[:, 1], network.conductances, eps, Sk, prep.s0)
 
 
 def _workers(threads, todo) -> int:
@@ -119,7 +141,9 @@ def shifted_multifrontal(network, analysis, prep: Prepared, tolerance: float = 1
 
         def work(k):
             eps = float(shifts[k])
-            Sp = _mf.factor_solve(sn, g, eps, rhs)
+            fvals, cinv = _mf.factor(sn, g, np.full(sn.n, eps))
+            Sp = _mf.solve_zero_mean(sn, fvals, cinv, rhs)
+            del fvals
             Sk = np.empty(M)
             Sk[order] = Sp
             # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
@@ -134,6 +158,7 @@ def shifted_multifrontal(network, analysis, prep: Prepared, tolerance: float = 1
         # one BLAS thread per worker when several run: the workers already fill the cores
         with threadpool_limits(limits=1) if workers > 1 else contextlib.nullcontext():
             run_in_threads(work, prep.todo, workers)
+    _analytic_big_shifts(network, prep, S, mom, err)
     return _checked(ShiftedSolution(
         shifts=shifts, bond_difference=None, spin=S, uniform_part=prep.uniform, source_mean=prep.mean,
         max_balance_error=err, moment=mom, engine="multifrontal",
@@ -181,6 +206,12 @@ def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9,
         _lanes.backprop_lanes(plan.ptr, plan.idx, vals, gamma, C, sp, P, Pg, M)
         del vals, gamma, Pg
         for j, k in enumerate(batch):
+            # the root's rounding residual (~1e-16 Σ|s|) over its pivot (the collected ground ≈ Mε):
+            # above 1e-3 of the solution it would dominate it; there ε < 1e-13 of the slowest relaxation
+            # rate, and the ε = 0 solution is the solution to that accuracy (solved below)
+            if eps[j] > 0 and 1.2e-16 * abs_source / C[M - 1, j] > 1e-3 * np.max(np.abs(V[:, j])):
+                tiny.append(k)
+                continue
             Sk = np.empty(M)
             Sk[plan.order] = V[:, j]
             Sk -= Sk.mean()  # exact zero mean (see the multifrontal engine)
@@ -192,13 +223,36 @@ def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9,
                 - np.bincount(bonds[:, 1], weights=Dk, minlength=M)
             err[k] = float(np.max(np.abs(net - eps[j] * Sk + s0))) / prep.scale
 
+    abs_source = float(np.sum(np.abs(s_pos)))
+    tiny: list = []
     run_in_threads(work, batches, workers)
+    if tiny:
+        _limit_of_vanishing_shift(network, prep, shifts, tiny, S, D, err, work)
+    for k in prep.big:  # S = s0/ε exactly there: D_b = g_b (s0_j − s0_i)/ε
+        D[k] = g * (s0[bonds[:, 1]] - s0[bonds[:, 0]]) / shifts[k]
+    _analytic_big_shifts(network, prep, S, None, err)
     moment = None if prep.moments is None else S @ prep.moments
     return _checked(ShiftedSolution(
         shifts=shifts, bond_difference=D, spin=S, uniform_part=prep.uniform, source_mean=prep.mean,
         max_balance_error=err, moment=moment, engine="backprop",
         method="subtraction-free nested-dissection elimination + current back-propagation",
         seconds=time.perf_counter() - prep.t0), tolerance, "spin balance error")
+
+
+def _limit_of_vanishing_shift(network, prep, shifts, tiny, S, D, err, work) -> None:
+    """Give the shifts in ``tiny`` the ε = 0 solution (exact to ~1e-13 relative there, see ``work``),
+    with their own balance error (ε S is below every other term)."""
+    saved = shifts[tiny].copy()
+    spare = tiny[0]
+    shifts[spare] = 0.0
+    work([spare])
+    shifts[tiny] = saved
+    bonds = network.bonds
+    M = network.positions.shape[0]
+    for k in tiny:
+        S[k], D[k] = S[spare], D[spare]
+        net = np.bincount(bonds[:, 0], weights=D[k], minlength=M) - np.bincount(bonds[:, 1], weights=D[k], minlength=M)
+        err[k] = float(np.max(np.abs(net - shifts[k] * S[k] + prep.s0))) / prep.scale
 
 
 def _checked(sol: ShiftedSolution, tolerance: float, what: str) -> ShiftedSolution:

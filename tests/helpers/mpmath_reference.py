@@ -63,7 +63,7 @@ def kirchhoff_reference(network, dps=60):
         M = len(el)
         S, D = M, M + 1
         node = [S if e == -1 else D if e == 1 else k for k, e in enumerate(el)]
-        g = np.exp(-2.0 * network.lengths)
+        g = network.conductances
         edges = {}
         for (i, j), gb in zip(network.bonds.tolist(), g.tolist()):
             a, b = node[i], node[j]
@@ -86,7 +86,7 @@ def shifted_reference(network, source, eps, dps=60, spin=False):
     with ``spin=True`` also the site values S (as a float array)."""
     with mp.workdps(dps):
         M = network.positions.shape[0]
-        g = np.exp(-2.0 * network.lengths)
+        g = network.conductances
         src = [mp.mpf(float(s)) for s in source]
         mean = sum(src, mp.mpf(0)) / M
         rhs = {k: src[k] - mean for k in range(M)}

@@ -34,11 +34,15 @@ def test_multifrontal_summation_order_does_not_matter():
     relaxed = supernodal_plan(plan.ptr, plan.idx, M, lo, hi, relax_pivots=64, relax_zeros=0.3)
     assert relaxed.supernodes < fundamental.supernodes
     assert np.diff(fundamental.sn_start).max() > 32  # large fronts exist: the GEMM path is used
-    for eps in (0.0, 1e-12, 1e-3):
-        ref = mf.factor_solve(fundamental, plan.edge_g, eps, rhs, block=1, gemm_min=1 << 60)
+    def zero_mean(sp, eps, **kw):   # the physical (zero-mean) part: a uniform part carries the root's rounding
+        got = mf.factor_solve(sp, plan.edge_g, eps, rhs, **kw)
+        return got - got.mean()
+
+    for eps in (0.0, 1e-12, 1e-3, 1e3):
+        ref = zero_mean(fundamental, eps, block=1, gemm_min=1 << 60)
         scale = np.max(np.abs(ref))
         for sp, block, gemm_min, panel in ((fundamental, 64, 0, 256), (relaxed, 8, 0, 3), (relaxed, 64, 4096, 16)):
-            got = mf.factor_solve(sp, plan.edge_g, eps, rhs, block=block, gemm_min=gemm_min, panel=panel)
+            got = zero_mean(sp, eps, block=block, gemm_min=gemm_min, panel=panel)
             assert np.max(np.abs(got - ref)) <= 1e-13 * scale
 
 
@@ -172,3 +176,33 @@ def test_concurrent_shifts_limited_by_exact_memory_need(monkeypatch):
     monkeypatch.setattr(memory, "available_memory", lambda: per // 2)
     with pytest.raises(InsufficientMemoryError, match="one shifted factorisation needs"):
         memory.workers_that_fit(sn, M, 2)
+
+
+@pytest.mark.parametrize("tau_s", [1e29, 1e40, 1e300])
+def test_shifts_below_every_conductance_keep_full_precision(tau_s, engine):
+    """ε = τ0/τ_s far below every conductance: the root's rounding residual would become a uniform
+    offset far above the solution (the crash at τ_s = 1e29); the engines avoid it, so S converges to the
+    ε = 0 solution and the Eq. (12) total ε Σ R S scales exactly as 1/τ_s."""
+    net = build_network(random_sample(0.01, 4000, seed=2))
+    src = np.random.default_rng(3).normal(size=net.positions.shape[0])
+    shifts = net.shifts([np.inf, 1e28, tau_s])
+    sol = solve_shifted(net, src, shifts, engine=engine)
+    assert np.all(sol.max_balance_error[1:] <= 1e-12)
+    scale = np.max(np.abs(sol.spin[0]))
+    for k in (1, 2):
+        assert np.max(np.abs(sol.spin[k] - sol.spin[0])) <= 1e-9 * scale      # the ε → 0 limit
+    centred = net.positions - net.positions.mean(axis=0)
+    np.testing.assert_allclose(centred.T @ sol.spin[2], centred.T @ sol.spin[1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("tau_s", [1e-280, 1e-40, 1e-20])
+def test_shifts_above_every_conductance_are_exact(tau_s, engine):
+    """ε beyond the pivots' range: S = s0/ε exactly (the next term is below 1e-18), finite everywhere;
+    a shift beyond float64 itself is ∞ (τ_s = 0: S = 0)."""
+    net = build_network(random_sample(0.01, 3000, seed=4))
+    src = np.random.default_rng(5).normal(size=net.positions.shape[0])
+    eps = net.shifts([tau_s, 1e-300])
+    assert np.isfinite(eps[0]) and eps[1] == np.inf
+    sol = solve_shifted(net, src, eps, engine=engine)
+    assert np.all(np.isfinite(sol.spin)) and sol.max_balance_error[0] <= 1e-15 and np.all(sol.spin[1] == 0)
+    np.testing.assert_allclose(sol.spin[0] * eps[0], src - src.mean(), rtol=1e-12, atol=1e-15)

@@ -83,7 +83,7 @@ def test_shifted_large_eps_and_uniform_part(engine):
     net = build_network(random_sample(0.01, 2000, seed=5))
     M = net.positions.shape[0]
     src = np.random.default_rng(2).normal(size=M)
-    shifts = np.array([1e-14, 1e-4, 1e2, 1e8, np.inf])
+    shifts = net.shifts([1e14, 1e4, 1e-2, 1e-8, 0.0])   # ε = 1e-14 ... 1e8, ∞ in units of τ0⁻¹
     sol = solve_shifted(net, src, shifts, engine=engine)
     assert np.all(sol.max_balance_error <= 1e-9)
     if engine == "backprop":
@@ -91,7 +91,7 @@ def test_shifted_large_eps_and_uniform_part(engine):
         assert dmax[3] < 1e-8 * dmax[0] and dmax[4] == 0
     assert np.allclose(sol.uniform_part[:4], src.mean() / shifts[:4], rtol=1e-15)
     # at huge eps S0 -> (source - mean)/eps
-    assert np.allclose(sol.spin[3] * 1e8, src - src.mean(), rtol=1e-6, atol=1e-12)
+    assert np.allclose(sol.spin[3] * shifts[3], src - src.mean(), rtol=1e-6, atol=1e-12)
     # a uniform source: no zero-mean part at all
     sol0 = solve_shifted(net, np.full(M, 2.0), np.array([0.0, 1.0]), engine=engine)
     assert np.all(sol0.uniform_part == np.array([np.inf, 2.0]))
