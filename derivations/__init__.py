@@ -18,6 +18,7 @@ from types import ModuleType
 from importlib import import_module
 
 from hopspin.errors import HopspinError
+from hopspin._io import output_dir, write_text
 
 from ._report import Report
 
@@ -92,7 +93,7 @@ def _index(reports: list[Report]) -> str:
 
 
 def run(names: str | Iterable[str] | None = None, out: str | Path | None = None,
-        stream=sys.stdout) -> list[Path]:
+        stream=sys.stdout, progress=None) -> list[Path]:
     """Run derivations, print their text to ``stream`` and optionally write Markdown.
 
     Parameters
@@ -103,6 +104,8 @@ def run(names: str | Iterable[str] | None = None, out: str | Path | None = None,
         Directory for ``NAME.md`` per derivation and ``index.md`` (created if needed).
     stream : file-like, optional
         Where the plain-text reports go (``None`` to print nothing).
+    progress : callable, optional
+        Called with each :class:`Report` as soon as it is derived.
 
     Returns
     -------
@@ -115,22 +118,23 @@ def run(names: str | Iterable[str] | None = None, out: str | Path | None = None,
         (a ``KeyError`` and ``ValueError``) for an unknown name, before anything runs.
     """
     modules = resolve(names)
+    directory = output_dir(out, "--out") if out is not None else None   # before the derivations run
     reports = []
     for module in modules:
         report = _derive(module)
         reports.append(report)
+        if progress is not None:
+            progress(report)
         if stream is not None:
             stream.write(report.to_text() + "\n")
             stream.flush()
     written: list[Path] = []
-    if out is not None:
-        directory = Path(out)
-        directory.mkdir(parents=True, exist_ok=True)
+    if directory is not None:
         for report in reports:
             path = directory / f"{report.name}.md"
-            path.write_text(report.to_markdown(), encoding="utf-8")
+            write_text(path, report.to_markdown())
             written.append(path)
         index = directory / "index.md"
-        index.write_text(_index(reports), encoding="utf-8")
+        write_text(index, _index(reports))
         written.append(index)
     return written

@@ -21,6 +21,8 @@ import sympy as sp
 from theory import coefficients as co
 from theory import models
 
+from theory.vectors import cross_z
+
 from ._report import Report, is_zero, run_as_script
 
 NAME = "general_beta_response"
@@ -45,10 +47,11 @@ def derive() -> Report:
     rep = Report(NAME, TITLE, EQUATIONS, intro=(
         "β is 3×2 (rows spin x, y, z; columns k_x, k_y); c = (βê_x) × (βê_y); A = A_ikj; m = ħ = 1."))
     model = models.generic()
-    parts = co.triad_coefficients_by_order(model, 3)
-    area = co.oriented_area()
+    # site i at the origin (translation invariance: the coefficients depend on differences only)
+    parts = co.triad_coefficients_by_order(model, 3, co.SITES, "i")
+    r_ij, r_ik = co.separation("i", "j", "i"), co.separation("i", "k", "i")
+    area = cross_z(co.separation("k", "i", "i"), r_ij) / 2
     c = model.column_cross()
-    r_ij, r_ik = co.separation("i", "j"), co.separation("i", "k")
     b = sp.Matrix(model.beta)
     g3 = -4 * area * c.cross(b * sp.Matrix([r_ij[0] + r_ik[0], r_ij[1] + r_ik[1]]))
     g2 = 6 * area * c

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._io import output_dir, save_figure
+
 __all__ = ["write_maps"]
 
 
@@ -33,8 +35,7 @@ def write_maps(result, directory: Path | str, tau_index: int | None = None) -> l
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = output_dir(directory, "--maps")
     pos = result.positions
     nonzero = [k for k, t in enumerate(result.tau_s) if t > 0]
     if tau_index is None:
@@ -52,8 +53,8 @@ def write_maps(result, directory: Path | str, tau_index: int | None = None) -> l
         _scatter(ax, pos, np.asarray(values), f"{title}\n$n_s a_b^2$ = {result.site_density}, N = {result.sites}, "
                  f"seed {result.seed}", label, plt)
         png = directory / f"{stem}.png"
-        fig.savefig(png, dpi=130, bbox_inches="tight")
-        fig.savefig(directory / f"{stem}.pdf", bbox_inches="tight")
+        save_figure(fig, png, dpi=130, bbox_inches="tight")
+        save_figure(fig, directory / f"{stem}.pdf", bbox_inches="tight")
         plt.close(fig)
         written.append(png)
     return written

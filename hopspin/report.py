@@ -12,6 +12,8 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._io import atomic_write, write_text
+
 __all__ = ["Report", "write_csv"]
 
 
@@ -78,14 +80,14 @@ class Report:
     def write(self, directory: Path) -> tuple[Path, Path]:
         directory = Path(directory)
         md, page = directory / "report.md", directory / "report.html"
-        md.write_text(self.to_markdown(directory))
-        page.write_text(self.to_html())
+        write_text(md, self.to_markdown(directory))
+        write_text(page, self.to_html())
         return md, page
 
 
 def write_csv(path: Path, header: list[str], rows) -> Path:
     """Write rows (sequences) under ``header`` as CSV; returns the path."""
-    with open(path, "w", newline="") as fh:
+    with atomic_write(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in rows:

@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from hopspin.errors import ParameterError
 
+from ._jit import COMPILE_NOTICE, kernels_cached
 from .config import SimulationConfig, resolve_config
 from .network import Network, build_network, critical_length
 from .response import spin_response
@@ -131,8 +132,11 @@ def simulate(config: SimulationConfig | None = None, *, progress: Callable[[str]
         raise ParameterError("simulate computes f(n_s, tau_s) for the unit [001] model (beta = None); for a general "
                              "beta use cisp_tensor (the CISP tensor, SGE and spin currents)", parameter="beta")
     say = progress or (lambda msg: None)
+    if progress is not None and not kernels_cached():
+        say(COMPILE_NOTICE)
     timings = {}
     t0 = time.perf_counter()
+    say(f"sample and bond network: N = {cfg.sites} sites, n_s a_b^2 = {cfg.site_density:g}, seed {cfg.seed}")
     sample = random_sample(cfg.site_density, cfg.sites, cfg.seed)
     network = build_network(sample, hop_cutoff=cfg.hop_cutoff, electrode_width=electrode_width)
     timings["network"] = time.perf_counter() - t0
@@ -172,12 +176,14 @@ def _simulate_network(network, tau_s, beta, progress, keep_fields, threads, engi
     timings = {}
     t = time.perf_counter()
     if kirchhoff is None:
+        say(f"Kirchhoff: exact solve on {network.positions.shape[0]} sites, {network.bonds.shape[0]} bonds")
         kirchhoff = solve_kirchhoff(network, analysis=analysis, engine=engine,
                                     prefetch=(engine == "multifrontal" and threads != 1))
     timings["kirchhoff"] = time.perf_counter() - t
     say(f"Kirchhoff: I_total = {kirchhoff.total_current:.3e}, conservation error "
         f"{kirchhoff.max_conservation_error:.1e} in {timings['kirchhoff']:.1f} s")
     t = time.perf_counter()
+    say(f"triads and {len(taus)} spin-diffusion solves (S43)")
     response = spin_response(network, kirchhoff, beta, taus, threads=threads, engine=engine,
                              keep_fields=keep_fields, analysis=analysis)
     timings["spin_response"] = time.perf_counter() - t

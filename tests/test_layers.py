@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("hopspin", "theory", "numerics", "derivations")
 #: the only modules of the public face that the lower layers may import (they import nothing themselves)
-LEAVES = {"hopspin.errors", "hopspin._version"}
+LEAVES = {"hopspin.errors", "hopspin._version", "hopspin._io"}
 
 
 def _modules():
@@ -86,9 +86,9 @@ def test_lower_layers_see_only_the_leaf_modules_of_hopspin(layer):
             assert face <= LEAVES, f"{name} imports {sorted(face - LEAVES)} from the public face"
 
 
-def test_leaf_modules_import_nothing_internal():
+def test_leaf_modules_import_only_leaves():
     for leaf in LEAVES:
-        assert not _internal(_imports(leaf, MODULES[leaf])), leaf
+        assert _internal(_imports(leaf, MODULES[leaf])) <= LEAVES, leaf
 
 
 def test_no_import_cycles():

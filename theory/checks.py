@@ -17,10 +17,10 @@ import sympy as sp
 from . import coefficients as co
 from . import models
 from .onsager import onsager_chain
-from .pauli import sigma_dot
+from .pauli import dagger, is_quaternion_form, quaternion, sigma_dot, su2_hopping
 from .simplify import all_zero, is_zero
 from .triangle import s46_closed_form, solve_triangle
-from .vectors import z_cross
+from .vectors import cross_z, z_cross
 
 __all__ = ["CheckResult", "CHECKS", "run_checks", "run_check"]
 
@@ -58,30 +58,53 @@ MODEL_GENERIC = models.generic()
 
 # --------------------------------------------------------------------------- Eq. (7)
 
+def _hopping_factors_are_quaternions() -> bool:
+    """The exact ``exp(−i d·σ)`` for a generic d is of the form q0 − i q·σ with real q0, q, and
+    ``Û_ba = Û_ab†``: so identities of arbitrary quaternions hold for it, to all orders in d."""
+    d = sp.symbols("d_x d_y d_z", real=True)
+    r = sp.Symbol("r", positive=True)            # |d|, so that SymPy knows sin|d|/|d| is real
+    norm = sp.sqrt(d[0] ** 2 + d[1] ** 2 + d[2] ** 2)
+    u_ab, u_ba = (su2_hopping(v).subs(norm, r) for v in (d, [-x for x in d]))
+    return is_quaternion_form(u_ab) and all_zero(u_ba - dagger(u_ab))
+
+
+def _quaternion_loop():
+    """Three arbitrary hopping factors of a loop and their reverses (Û_ba = Û_ab†)."""
+    u_ij, u_jk, u_ki = quaternion("p"), quaternion("q"), quaternion("r")
+    return u_ij, u_jk, u_ki, dagger(u_ij), dagger(u_jk), dagger(u_ki)
+
+
 def check_lambda_relation() -> CheckResult:
-    """Eq. (7): ``Λ_ikj = 4(W_ikj − G_ikj)``, exactly, for a generic 3×2 β."""
-    kc = co.triad_coefficients(MODEL_GENERIC, None, co.SITES, "i")
+    """Eq. (7): ``Λ_ikj = 4(W_ikj − G_ikj)``, exactly (all orders, any β): for arbitrary hopping factors
+    Û = q0 − i q·σ through the implementation's own (S15)–(S18), and exp(−i d·σ) is such a factor."""
+    u_ij, u_jk, u_ki, *_ = _quaternion_loop()
+    kc = co.coefficients_from_hopping(u_ij, u_jk, u_ki)
     diff = [kc.Lambda[m] - 4 * (kc.W[m] - kc.G[m]) for m in range(3)]
-    ok = all_zero(diff)
+    forms = _hopping_factors_are_quaternions()
+    ok = all_zero(diff) and forms
     return CheckResult("lambda_relation", "(7)", ok,
-                       detail="Lambda - 4(W - G) = 0 for every spin component, all orders, generic beta",
+                       detail=("Lambda - 4(W - G) = 0 for every spin component, for arbitrary SU(2) hopping factors "
+                               f"(all orders in d, any beta); exp(-i d.sigma) is of that form: {forms}"),
                        expressions={"difference": diff})
 
 
 # --------------------------------------------------------------------------- (S14)
 
 def check_s14_exact() -> CheckResult:
-    """(S14): ``W_jki + W_kji = G_jki + G_kji`` to all orders in d, generic β, Q from (S21)."""
+    """(S14): ``W_jki + W_kji = G_jki + G_kji`` to all orders in d, any β, Q from (S21): for arbitrary
+    hopping factors with Û_ba = Û_ab† (exp(−i d·σ) is one, :func:`_hopping_factors_are_quaternions`)."""
     q_jki = co.phonon_factor_s21("j", "k", "i")
     q_kji = co.phonon_factor_s21("k", "j", "i")
-    a = co.triad_coefficients(MODEL_GENERIC, None, ("j", "k", "i"), "i")
-    b = co.triad_coefficients(MODEL_GENERIC, None, ("k", "j", "i"), "i")
+    u_ij, u_jk, u_ki, u_ji, u_kj, u_ik = _quaternion_loop()
+    a = co.coefficients_from_hopping(u_ji, u_ik, u_kj, ("j", "k", "i"))   # K_jki: Û_ji Û_ik Û_kj
+    b = co.coefficients_from_hopping(u_ki, u_ij, u_jk, ("k", "j", "i"))   # K_kji: Û_ki Û_ij Û_jk
     sym_q = sp.simplify(q_jki - q_kji)
     # (S14) itself with each triad's own Q; it reduces to zero because Q_jki = Q_kji (shown above).
     diff = [sp.expand((a.W[m] - a.G[m]) * q_jki + (b.W[m] - b.G[m]) * q_kji) for m in range(3)]
-    ok = sym_q == 0 and all_zero(diff)
+    ok = sym_q == 0 and all_zero(diff) and _hopping_factors_are_quaternions()
     return CheckResult("s14_exact", "(S14)", ok,
-                       detail="Q_jki = Q_kji from (S21); (W-G)_jki + (W-G)_kji = 0 exactly (all orders, generic beta)",
+                       detail="Q_jki = Q_kji from (S21); (W-G)_jki + (W-G)_kji = 0 for arbitrary SU(2) hopping "
+                              "factors with U_ba = U_ab^dagger (all orders in d, any beta)",
                        expressions={"Q_jki - Q_kji": sym_q, "difference": diff})
 
 
@@ -111,15 +134,16 @@ def check_eq9_001() -> CheckResult:
                        expressions={"G": kc.G, "W": kc.W, "Tr beta^2": tr_b2})
 
 
-def general_beta_formulas(model) -> dict[str, tuple]:
+def general_beta_formulas(model, origin: str | None = None) -> dict[str, tuple]:
     """Third-order G/Q, W/Q for any 3×2 β with ``c = (βê_x) × (βê_y)``.
 
     ``G/Q = −6 A (c × βR_ij)``, ``W/Q = −2 A c × β(R_jk + R_ik) + 6 A c`` (ħ = m = 1): for the
-    [001] form ``c = −(Tr β²/2) ẑ`` and these reduce to (9a), (9b).
+    [001] form ``c = −(Tr β²/2) ẑ`` and these reduce to (9a), (9b).  ``origin`` places that site at
+    (0, 0) (translation invariance: the coefficients depend on differences only).
     """
-    area = co.oriented_area()
+    r_ij, r_jk, r_ik = (co.separation(a, b, origin) for a, b in (("i", "j"), ("j", "k"), ("i", "k")))
+    area = cross_z(co.separation("k", "i", origin), r_ij) / 2
     c = model.column_cross()
-    r_ij, r_jk, r_ik = co.separation("i", "j"), co.separation("j", "k"), co.separation("i", "k")
     g = -6 * area * c.cross(_beta_r(model, r_ij))
     w = -2 * area * c.cross(_beta_r(model, _sum(r_jk, r_ik))) + 6 * area * c
     return {"G": _vec(g), "W": _vec(w)}
@@ -127,8 +151,8 @@ def general_beta_formulas(model) -> dict[str, tuple]:
 
 def check_eq9_general_beta() -> CheckResult:
     """What replaces ``Tr β² ẑ`` for a general 3×2 β: ``−2 c``, ``c = (βê_x) × (βê_y)``."""
-    kc = co.triad_coefficients(MODEL_GENERIC, 3)
-    formulas = general_beta_formulas(MODEL_GENERIC)
+    kc = co.triad_coefficients(MODEL_GENERIC, 3, co.SITES, "i")   # site i at the origin: smaller expressions
+    formulas = general_beta_formulas(MODEL_GENERIC, "i")
     ok_general = all_zero(kc.G[m] - formulas["G"][m] for m in range(3)) and \
         all_zero(kc.W[m] - formulas["W"][m] for m in range(3))
     c001 = MODEL_001.column_cross()
@@ -188,8 +212,9 @@ def check_equilibrium() -> CheckResult:
     q_ikj = co.phonon_factor_s21("i", "k", "j", tau=tau)
     q_ijk = co.phonon_factor_s21("i", "j", "k", tau=tau)
     balance = sp.simplify(q_ikj * occupation["j"] - q_ijk * occupation["k"])
-    g_ikj = co.triad_coefficients(MODEL_GENERIC, None, ("i", "k", "j"), "i")
-    g_ijk = co.triad_coefficients(MODEL_GENERIC, None, ("i", "j", "k"), "i")
+    u_ij, u_jk, u_ki, u_ji, u_kj, u_ik = _quaternion_loop()
+    g_ikj = co.coefficients_from_hopping(u_ij, u_jk, u_ki, ("i", "k", "j"))   # Γ_ikj: σ Û_ij Û_jk Û_ki
+    g_ijk = co.coefficients_from_hopping(u_ik, u_kj, u_ji, ("i", "j", "k"))   # Γ_ijk: σ Û_ik Û_kj Û_ji
     reversal = [sp.expand(g_ikj.Gamma[m] + g_ijk.Gamma[m]) for m in range(3)]
     ok_s24 = balance == 0 and all(r == 0 for r in reversal)
     # Υ = (Γ/Q)_ikj (Q_ikj n_j − Q_ijk n_k) because (Γ/Q)_ijk = −(Γ/Q)_ikj exactly.

@@ -32,6 +32,8 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from hopspin._io import output_dir, write_text
+
 from . import coefficients as co
 
 __all__ = ["KernelSpec", "kernel_specs", "render_kernels", "write_kernels", "GENERATED_DIR", "main"]
@@ -135,12 +137,11 @@ def render_kernels() -> dict[str, str]:
 
 def write_kernels(directory: Path | str = GENERATED_DIR) -> list[Path]:
     """Write the generated modules into ``directory``; returns the paths written."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = output_dir(directory, "--out")
     written = []
     for name, text in render_kernels().items():
         path = directory / name
-        path.write_text(text)
+        write_text(path, text)
         written.append(path)
     return written
 

@@ -40,6 +40,7 @@ __all__ = [
     "triad_coefficients_by_order",
     "coefficients_from_hopping",
     "loop_coefficients_by_order",
+    "loop_coefficients_exact",
     "phonon_factor_s21",
     "phonon_factor_exponential",
 ]
@@ -190,9 +191,47 @@ def triad_coefficients(model: SpinOrbitModel, order: int | None = 3, sites: tupl
                               for mu in range(3)) for name in ("G", "W", "Lambda", "Gamma")}
         return KineticCoefficients(**summed, sites=tuple(sites), order=order)
     a, b, c = sites
-    return coefficients_from_hopping(hopping_matrix(model, a, c, None, origin),
-                                     hopping_matrix(model, c, b, None, origin),
-                                     hopping_matrix(model, b, a, None, origin), sites)
+    d = {pair: model.d_vector(*separation(*pair, origin)) for pair in ((a, c), (c, b), (b, a))}
+    return loop_coefficients_exact(d[a, c], d[c, b], d[b, a], tuple(sites))
+
+
+def _hopping_quaternion(d) -> tuple:
+    """``exp(−i d·σ) = q0 − i q·σ`` as (q0, q): q0 = cos|d|, q = (sin|d|/|d|) d (the identity at d = 0)."""
+    q2 = sp.expand(d[0] ** 2 + d[1] ** 2 + d[2] ** 2)
+    if q2 == 0:
+        return sp.S.One, (sp.S.Zero,) * 3
+    norm = sp.sqrt(q2)
+    k = sp.sin(norm) / norm
+    return sp.cos(norm), tuple(k * x for x in d)
+
+
+def _quaternion_product(a, b) -> tuple:
+    """(a0 − i a·σ)(b0 − i b·σ) = (a0 b0 − a·b) − i (a0 b + b0 a + a × b)·σ."""
+    a0, av = a
+    b0, bv = b
+    cross = (av[1] * bv[2] - av[2] * bv[1], av[2] * bv[0] - av[0] * bv[2], av[0] * bv[1] - av[1] * bv[0])
+    return (a0 * b0 - sum(x * y for x, y in zip(av, bv)),
+            tuple(a0 * bv[m] + b0 * av[m] + cross[m] for m in range(3)))
+
+
+def loop_coefficients_exact(d_ac, d_cb, d_ba, sites: tuple[str, str, str] = SITES) -> KineticCoefficients:
+    """(S15)–(S18) exactly (all orders) for the loop with spin-rotation vectors d_ac, d_cb, d_ba.
+
+    Every hopping factor is a quaternion q0 − i q·σ, and so is a product of them: with
+    ``Û_ac Û_cb Û_ba = m0 − i m·σ`` and its cyclic shift ``Û_cb Û_ba Û_ac = m0 − i m'·σ``,
+    ``Tr(σ_μ Û Û Û) = −2i m_μ`` and ``Tr(Û σ_μ Û Û) = −2i m'_μ``, hence (per Q, m = ħ = 1)
+    ``Γ = 3m``, ``Λ = 12 m'``, ``G = (3/2)(m − m')``, ``W = (3/2)(m + m')`` — the same coefficients as
+    :func:`coefficients_from_hopping` of the matrices (tested), without multiplying 2×2 matrices of
+    trigonometric expressions.
+    """
+    u_ac, u_cb, u_ba = (_hopping_quaternion(d) for d in (d_ac, d_cb, d_ba))
+    m = _quaternion_product(u_ac, _quaternion_product(u_cb, u_ba))[1]
+    m_shift = _quaternion_product(u_cb, _quaternion_product(u_ba, u_ac))[1]
+    half = sp.Rational(3, 2)
+    return KineticCoefficients(G=tuple(half * (x - y) for x, y in zip(m, m_shift)),
+                               W=tuple(half * (x + y) for x, y in zip(m, m_shift)),
+                               Lambda=tuple(12 * y for y in m_shift), Gamma=tuple(3 * x for x in m),
+                               sites=tuple(sites), order=None)
 
 
 def coefficients_from_hopping(u_ac: sp.Matrix, u_cb: sp.Matrix, u_ba: sp.Matrix,

@@ -123,17 +123,34 @@ def grown_110(beta_zx, alpha=0) -> SpinOrbitModel:
     return SpinOrbitModel(sp.ImmutableMatrix([[0, alpha], [-alpha, 0], [beta_zx, 0]]), "[110] well")
 
 
+#: bounds on β given as text: its length, the magnitude of literal numbers and of exponents (so that
+#: e.g. ``10**10**10`` is refused at once instead of evaluated)
+MAX_TEXT, MAX_LITERAL, MAX_EXPONENT = 2000, 1e100, 16
+
+
 def _to_sympy_entry(node: ast.AST, text: str) -> sp.Expr:
     allowed = (ast.Constant, ast.Name, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult,
                ast.Div, ast.Pow, ast.USub, ast.UAdd, ast.Load)
+    segment = ast.get_source_segment(text, node)
     for sub in ast.walk(node):
         if not isinstance(sub, allowed):
-            raise BetaParseError(f"unsupported entry {ast.get_source_segment(text, node)!r}: use numbers and symbol names")
-        if isinstance(sub, ast.Constant) and not isinstance(sub.value, (int, float)):
-            raise BetaParseError(f"entry {sub.value!r} is not a number or symbol name")
+            raise BetaParseError(f"unsupported entry {segment!r}: use numbers and symbol names", parameter="beta")
+        if isinstance(sub, ast.Constant) and (isinstance(sub.value, bool) or not isinstance(sub.value, (int, float))):
+            raise BetaParseError(f"entry {sub.value!r} is not a number or symbol name", parameter="beta")
+        if isinstance(sub, ast.Constant) and not abs(sub.value) <= MAX_LITERAL:
+            raise BetaParseError(f"entry {segment!r}: numbers must be finite and at most {MAX_LITERAL:g} in size",
+                                 parameter="beta")
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+            exp = sub.right.operand if isinstance(sub.right, ast.UnaryOp) else sub.right
+            if not (isinstance(exp, ast.Constant) and isinstance(exp.value, int) and abs(exp.value) <= MAX_EXPONENT):
+                raise BetaParseError(f"entry {segment!r}: an exponent must be an integer literal of at most "
+                                     f"{MAX_EXPONENT} in size", parameter="beta")
     names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     local = {name: sp.Symbol(name, real=True) for name in names}
-    return sp.sympify(ast.get_source_segment(text, node), locals=local, rational=True)
+    value = sp.sympify(segment, locals=local, rational=True)
+    if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise BetaParseError(f"entry {segment!r} is not finite (a division by zero?)", parameter="beta")
+    return value
 
 
 def parse_beta(text: str) -> SpinOrbitModel:
@@ -147,17 +164,22 @@ def parse_beta(text: str) -> SpinOrbitModel:
     BetaParseError
         On malformed text or a wrong shape, with a one-line message.
     """
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise BetaParseError(f"beta must be a matrix written in at most {MAX_TEXT} characters", parameter="beta")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise BetaParseError(f"malformed matrix {text!r}: {exc.msg}") from None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise BetaParseError(f"malformed matrix {text[:80]!r}: {getattr(exc, 'msg', type(exc).__name__)}",
+                             parameter="beta") from None
     if not isinstance(tree, (ast.List, ast.Tuple)) or not all(isinstance(r, (ast.List, ast.Tuple)) for r in tree.elts):
-        raise BetaParseError(f"beta must be a nested list like [[bxx, bxy], [byx, byy]], got {text!r}")
+        raise BetaParseError(f"beta must be a nested list like [[bxx, bxy], [byx, byy]], got {text[:80]!r}",
+                             parameter="beta")
     rows = [[_to_sympy_entry(e, text) for e in r.elts] for r in tree.elts]
     shape = (len(rows), {len(r) for r in rows})
     if shape[0] not in (2, 3) or shape[1] != {2}:
         cols = ",".join(str(c) for c in sorted(shape[1])) or "0"
-        raise BetaParseError(f"beta must be 2x2 or 3x2 (rows: spin x, y[, z]; columns: k_x, k_y), got {shape[0]} rows of {cols} entries")
+        raise BetaParseError(f"beta must be 2x2 or 3x2 (rows: spin x, y[, z]; columns: k_x, k_y), got {shape[0]} rows "
+                             f"of {cols} entries", parameter="beta")
     return general(rows, name="user")
 
 

@@ -19,6 +19,9 @@ __all__ = [
     "graded_product",
     "spin_vector_of",
     "trace",
+    "quaternion",
+    "dagger",
+    "is_quaternion_form",
 ]
 
 IDENTITY = sp.eye(2)
@@ -101,3 +104,25 @@ def spin_vector_of(products: Sequence[sp.Matrix]) -> tuple[sp.Expr, sp.Expr, sp.
     for p in products[1:]:
         m = m * p
     return tuple(trace(s * m) for s in SIGMA)
+
+
+def quaternion(name: str) -> sp.Matrix:
+    """A general real-quaternion 2×2 matrix ``q0 − i q·σ`` with real symbols ``{name}0, {name}x, …``.
+
+    Every SU(2) element (normalised or not) has this form, in particular every exact hopping factor
+    ``exp(−i d·σ) = cos|d| − i (sin|d|/|d|) d·σ`` (:func:`is_quaternion_form`): an identity of these
+    matrices holds to all orders in d for any β.
+    """
+    q = sp.symbols(f"{name}0 {name}x {name}y {name}z", real=True)
+    return q[0] * IDENTITY - sp.I * (q[1] * SIGMA[0] + q[2] * SIGMA[1] + q[3] * SIGMA[2])
+
+
+def dagger(m: sp.Matrix) -> sp.Matrix:
+    """Hermitian conjugate."""
+    return m.conjugate().T
+
+
+def is_quaternion_form(u: sp.Matrix) -> bool:
+    """True if ``u = q0 − i q·σ`` with real q0, q (its coefficients ``Tr(u)/2`` and ``i Tr(σ u)/2`` are real)."""
+    coeffs = [trace(u) / 2] + [sp.I * trace(s * u) / 2 for s in SIGMA]
+    return all(sp.simplify(sp.im(sp.expand(c))) == 0 for c in coeffs)

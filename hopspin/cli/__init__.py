@@ -13,6 +13,7 @@ with status 130 and a closed output pipe ends quietly.  Anything else is a bug a
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -37,6 +38,19 @@ def build_parser() -> Parser:
     return parser
 
 
+#: errors of writing the output stream itself (full disk, gone device, quota)
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _silence_stdout() -> None:
+    """Keep Python from failing again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _collect_warning(message, category, filename, lineno, file=None, line=None):
     WARNINGS.add(message)
 
@@ -55,6 +69,7 @@ def main(argv=None) -> int:
             parser = build_parser()
             args = parser.parse_args(argv)
             status = args.func(args)
+            sys.stdout.flush()                   # a full disk / closed pipe shows here, not at exit
         WARNINGS.flush()
         return status
     except HopspinError as exc:
@@ -65,14 +80,15 @@ def main(argv=None) -> int:
         print(f"hopspin: interrupted after {time.perf_counter() - start:.1f} s", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # the reader went away (e.g. `hopspin verify | head -1`): end quietly, and keep Python from
-        # complaining again when it flushes stdout at exit
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except OSError:
-            pass
+        # the reader went away (e.g. `hopspin verify | head -1`): end quietly
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _silence_stdout()
+        print(f"hopspin: error: cannot write the output ({os.strerror(exc.errno)})", file=sys.stderr)
+        return 2
     finally:
         warnings.showwarning = old_show
 

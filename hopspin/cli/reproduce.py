@@ -14,6 +14,9 @@ def _cmd_reproduce(args) -> int:
 
     if args.sites is not None and args.sites < 1000:
         raise UsageError(f"--sites must be >= 1000 for a meaningful reproduction, got {args.sites}")
+    from hopspin._io import output_dir
+
+    output_dir(args.out, "--out")                 # before any work
     config = ReproduceConfig(out=args.out, quick=args.quick, sites=args.sites, seeds=args.seeds)
     start = time.perf_counter()
 

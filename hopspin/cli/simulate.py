@@ -19,6 +19,9 @@ def _cmd_simulate(args) -> int:
 
     beta = None if args.beta is None else parse_beta_numeric(args.beta)
     base = config_from_args(args, beta=None if beta is None else beta.tolist()).check()
+    if args.maps:
+        from hopspin._io import output_dir
+        output_dir(args.maps, "--maps")          # before any work
     say = progress_printer(not args.quiet)
     if beta is not None:
         return _simulate_tensor(args, base, say)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import UsageError
+from ._common import UsageError, progress_printer
 
 __all__ = ["register"]
 
@@ -34,8 +34,11 @@ Options
     Process workers of the embedded LocalCluster (default: number of cores; one thread each).
 --retries R
     Retries of a task that raised (default 2).
+--yes
+    Start even a sweep above 2000 runs or 12 estimated hours (the cost estimate is printed first; larger
+    sweeps are refused without it).
 --quiet
-    No progress bar (it is also off when stderr is not a terminal).
+    No progress bar and no cost line (the bar is also off when stderr is not a terminal).
 """
 
 _REPORT_HELP = """\
@@ -76,10 +79,11 @@ def _cmd_sweep(args) -> int:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
     if args.retries < 0:
         raise UsageError(f"--retries must be >= 0, got {args.retries}")
+    say = progress_printer(not args.quiet)
     try:
         ds = run_sweep(out=args.out, site_density=densities, seeds=seeds, sites=args.sites, tau_s=taus.tolist(),
                        hop_cutoff=args.cutoff, scheduler=args.scheduler, workers=args.workers,
-                       progress=not args.quiet, retries=args.retries)
+                       progress=not args.quiet, retries=args.retries, confirm=args.yes, say=say)
     except SweepIncomplete as exc:
         print(f"hopspin: error: {exc}", file=sys.stderr)
         return 1
@@ -117,6 +121,7 @@ def register(sub) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="existing dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--workers", type=int, metavar="K", help="workers of the embedded LocalCluster (default: cores)")
     p.add_argument("--retries", type=int, default=2, metavar="R", help="retries of a task that raised (default 2)")
+    p.add_argument("--yes", action="store_true", help="start even a sweep above 2000 runs or 12 estimated hours")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_sweep)
 

@@ -6,18 +6,24 @@ import sys
 
 from ._common import UsageError, print_json
 
-__all__ = ["register"]
+__all__ = ["register", "MAX_ORDER"]
+
+#: highest truncation order of ``hopspin coefficients``
+MAX_ORDER = 6
 
 
 def _cmd_verify(args) -> int:
     from theory.checks import CHECKS, run_checks
 
     def show(result):
-        if not args.json:
-            mark = "PASS" if result.passed else "FAIL"
-            print(f"{mark}  {result.name:<26} {result.equation:<26} {result.seconds:7.2f} s", flush=True)
-            if not result.passed or args.verbose:
-                print(f"      {result.detail}", flush=True)
+        mark = "PASS" if result.passed else "FAIL"
+        line = f"{mark}  {result.name:<26} {result.equation:<26} {result.seconds:7.2f} s"
+        if args.json:  # stdout carries the JSON only: progress on stderr
+            print(f"hopspin verify: {line}", file=sys.stderr, flush=True)
+            return
+        print(line, flush=True)
+        if not result.passed or args.verbose:
+            print(f"      {result.detail}", flush=True)
 
     if not args.json:
         print(f"Running {len(CHECKS)} symbolic checks of Smirnov & Golub, PRL 118, 116801 (2017)", flush=True)
@@ -34,12 +40,17 @@ def _cmd_verify(args) -> int:
 def _cmd_coefficients(args) -> int:
     import sympy as sp
 
+    from hopspin.errors import BetaParseError
     from theory import coefficients as co
     from theory.models import parse_beta
 
-    if args.order < 1:
-        raise UsageError(f"--order must be an integer >= 1, got {args.order}")
-    model = parse_beta(args.beta)
+    if not 1 <= args.order <= MAX_ORDER:
+        raise UsageError(f"--order must be an integer in [1, {MAX_ORDER}] (the expansion grows steeply: order 6 "
+                         f"takes ~25 s), got {args.order}")
+    try:
+        model = parse_beta(args.beta)
+    except BetaParseError as exc:
+        raise BetaParseError(f"--beta: {exc}", parameter="--beta") from None
     kc = co.triad_coefficients(model, args.order)
     names = {"G": kc.G, "W": kc.W, "Lambda": kc.Lambda, "Gamma": kc.Gamma}
 
@@ -70,6 +81,10 @@ def _cmd_coefficients(args) -> int:
 def _cmd_derive(args) -> int:
     import derivations
 
+    if args.out:
+        from hopspin._io import output_dir
+        output_dir(args.out, "--out")            # before the derivations run
+
     try:
         paths = derivations.run([args.name] if args.name else None, out=args.out)
     except (KeyError, ValueError) as exc:
@@ -96,7 +111,7 @@ def register(sub) -> None:
     p = sub.add_parser("coefficients", help="G, W, Lambda, Gamma of a triad for a spin-orbit matrix beta")
     p.add_argument("--beta", required=True, metavar="MATRIX",
                    help='2x2 or 3x2 nested list, rows = spin x, y[, z], columns = k_x, k_y; e.g. "[[0, bxy], [byx, 0]]"')
-    p.add_argument("--order", type=int, default=3, help="truncation order in beta (>= 1, default 3)")
+    p.add_argument("--order", type=int, default=3, help=f"truncation order in beta (1 to {MAX_ORDER}, default 3)")
     p.add_argument("--format", choices=("text", "latex", "json"), default="text")
     p.set_defaults(func=_cmd_coefficients)
 

@@ -129,13 +129,31 @@ class Parameters:
     def beta_yx(self) -> float:
         return float(self.beta[1, 0])
 
+    def small_parameters(self) -> dict:
+        """The dimensionless quantities the theory takes small, with the inputs that set each:
+        ``{name: (value, "inputs")}`` — the electric field per hop ``e E a_b/J0`` (linear response), the
+        spin rotation per hop ``m β a_b/ħ²`` (perturbation theory in β), ``n_s a_b²`` (hopping regime),
+        ``n/n_s`` (sparsely occupied sites), ``g μ_B``-free ``k_B T/J0`` is not required."""
+        phi = self.m * float(np.max(np.abs(self.beta))) * self.a_b / HBAR ** 2
+        return {
+            "e E a_b/J0": (E_CHARGE * self.E * self.a_b / self.J0, "field E (--field), a_b, J0 (--hopping-energy)"),
+            "m beta a_b/hbar^2": (phi, "beta (--beta-xy, --beta-yx, --beta), mass m (--mass), a_b"),
+            "n_s a_b^2": (site_density_ab2(self), "n_s (--site-density), a_b (--localization-radius)"),
+            "n/n_s": (self.n / self.n_s, "n (--carrier-density), n_s (--site-density)"),
+        }
+
     def validate(self) -> list[str]:
-        """Check the modelling assumptions; warn (``RuntimeWarning``) for each broken one.
+        """Check the modelling assumptions; warn (:class:`hopspin.errors.HopspinWarning`) for each broken
+        one.
 
         Errors (negative, zero or non-finite densities, lengths, times, ...) are raised already
         when the object is built.  Returns the list of warning messages.
         """
         messages = []
+        for name, (value, inputs) in self.small_parameters().items():
+            if name in ("e E a_b/J0", "m beta a_b/hbar^2") and value > 0.1:
+                messages.append(f"{name} = {value:.3g} is not << 1 (set by {inputs}): the linear-response, "
+                                "perturbative estimate does not apply")
         d = site_density_ab2(self)
         if d >= 1.0:
             messages.append(f"n_s a_b^2 = {d:.3g} >= 1: not the hopping regime (the theory assumes "

@@ -84,6 +84,11 @@ def estimate(config: Parameters | None = None, *, f: float | None = None, f0: fl
     if not (math.isfinite(f) and math.isfinite(f0)):
         raise ParameterError(f"f must be a finite number, got f = {f}, f0 = {f0}")
     s_vec, s = spin_polarization(params, f)
+    if not (s <= 0.5):   # a carrier's spin is at most 1/2: the inputs are outside the theory's range
+        worst = max(params.small_parameters().items(), key=lambda kv: kv[1][0])
+        raise ParameterError(f"the linear-response polarization s = {s:.3g} exceeds 1/2, the most a carrier's spin "
+                             f"can be: the inputs are outside the theory's range ({worst[0]} = {worst[1][0]:.3g} "
+                             f"should be << 1; set by {worst[1][1]})", parameter=worst[0])
     cross = crossover_estimate(params, crossover_resistivity)
     she = is_001_form(params.beta)  # (15), (16) as printed are for the [001] form
     return {

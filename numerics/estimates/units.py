@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 
 import pint
 
@@ -60,6 +61,24 @@ def to_si(quantity) -> float:
     return float(quantity.to_base_units().magnitude)
 
 
+#: bounds on a quantity given as text: its length and its exponents (so that ``10**10**10 meV`` is
+#: refused at once instead of evaluated)
+MAX_TEXT, MAX_EXPONENT = 200, 100
+_EXPONENT = re.compile(r"(\*\*|\^)\s*([-+]?)\s*(\(|[0-9.]+(?:[eE][-+]?[0-9]+)?)")
+
+
+def _check_bounded(text: str, name: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise QuantityError(f"{name}: at most {MAX_TEXT} characters, got {len(text)}")
+    for match in _EXPONENT.finditer(text):
+        operand = match.group(3)
+        rest = text[match.end():].lstrip()
+        if operand == "(" or rest.startswith(("**", "^")):
+            raise QuantityError(f"{name}: {text!r}: exponents must be plain numbers (no nested or chained powers)")
+        if abs(float(operand)) > MAX_EXPONENT:
+            raise QuantityError(f"{name}: {text!r}: an exponent must be at most {MAX_EXPONENT} in size")
+
+
 def parse_quantity(text: str, expected_dimensionality: str, name: str) -> float:
     """Parse ``text`` as a physical quantity and return its value in SI base units.
 
@@ -91,6 +110,7 @@ def parse_quantity(text: str, expected_dimensionality: str, name: str) -> float:
     hint = f"a quantity of dimension {spec}" + (f" such as '1 {example}'" if example != spec else "")
     if not isinstance(text, str) or not text.strip():
         raise QuantityError(f"{name}: expected {hint}, got {text!r}")
+    _check_bounded(text, name)
     try:
         q = Q_(text.strip())
     except Exception as exc:  # pint raises many different types (UndefinedUnitError, tokenize errors, ...)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hopspin._io import atomic_write, output_dir, save_figure, write_text
+
 from .store import open_sweep
 
 __all__ = ["summarize", "sweep_report"]
@@ -52,7 +54,7 @@ def sweep_report(path, out=None) -> list[Path]:
     ds = open_sweep(path)
     s = summarize(ds)
     outdir = Path(out) if out else path.with_name(path.name.rsplit(".", 1)[0] + "-report")
-    outdir.mkdir(parents=True, exist_ok=True)
+    outdir = output_dir(outdir, "--out")
     dens = ds["site_density"].values
     taus = ds["tau_s"].values
     n = s["n_seeds"].values
@@ -76,7 +78,7 @@ def sweep_report(path, out=None) -> list[Path]:
     ax.legend()
     for ext in ("png", "pdf"):
         p = outdir / f"f_vs_density.{ext}"
-        fig.savefig(p, dpi=150)
+        save_figure(fig, p, dpi=150)
         written.append(p)
     plt.close(fig)
 
@@ -101,13 +103,13 @@ def sweep_report(path, out=None) -> list[Path]:
     ax.legend(title=r"$n_s a_b^2$", fontsize=7, title_fontsize=8, ncol=2 if len(dens) > 6 else 1, loc="best")
     for ext in ("png", "pdf"):
         p = outdir / f"f_vs_tau.{ext}"
-        fig.savefig(p, dpi=150)
+        save_figure(fig, p, dpi=150)
         written.append(p)
     plt.close(fig)
 
     # tables
     csv = outdir / "summary.csv"
-    with open(csv, "w", encoding="utf-8") as fh:
+    with atomic_write(csv, "w", encoding="utf-8") as fh:
         fh.write("site_density,tau_s,n_seeds,f_mean,f_std,f_sem,f_diff_mean,f_diff_std,f_diff_sem,"
                  "f_dr_mean,f_dr_std,f_dr_sem\n")
         for i, d in enumerate(dens):
@@ -140,7 +142,7 @@ def sweep_report(path, out=None) -> list[Path]:
         lines.append(f"| {t:.3g} | " + " | ".join(cells) + " |")
     if failures not in ("{}", ""):
         lines += ["", "## Failed runs", "", "```", failures, "```"]
-    md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(md, "\n".join(lines) + "\n")
     written.append(md)
     return written
 

@@ -11,6 +11,7 @@ completes, so an interrupted sweep resumes where it stopped and no result is los
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -20,6 +21,7 @@ import numpy as np
 from hopspin.errors import HopspinError, SweepIncomplete
 
 from ..config import SimulationConfig, resolve_config
+from .cost import check_sweep_size, sweep_cost
 from .grid import parse_grid, parse_seeds
 from .journal import RunRecord
 from .store import SweepStore
@@ -82,14 +84,33 @@ def _start_client(scheduler, workers):
         return Client(scheduler), None, True
     n = int(workers) if workers else (os.cpu_count() or 1)
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR,
                            env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                                 "OPENBLAS_NUM_THREADS": "1"})
     return Client(cluster), cluster, True
 
 
+def _shut_down(client, cluster, own_client) -> None:
+    """Close the client and our cluster quickly and quietly (also after Ctrl-C, while tasks run: the
+    worker processes are terminated rather than waited for; the journal already holds every result)."""
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        if own_client:
+            client.close(timeout=5)
+        if cluster is not None:
+            cluster.close(timeout=5)
+    except Exception:  # noqa: BLE001 - best effort: a cluster torn down mid-task may complain
+        pass
+    finally:
+        quiet.setLevel(level)
+
+
 def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None, seeds=None, scheduler=None,
               workers: int | None = None, progress: bool = True, retries: int = DEFAULT_RETRIES,
-              flush_seconds: float = 5.0, raise_incomplete: bool = True, **overrides):
+              flush_seconds: float = 5.0, raise_incomplete: bool = True, confirm: bool = False,
+              say=None, **overrides):
     """Run an (n_s, seed) grid of :func:`numerics.simulate.simulate` on dask.distributed into a store.
 
     Parameters
@@ -120,6 +141,11 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
         netCDF is rewritten at most this often while running (the journal is always current).
     raise_incomplete : bool
         Raise :class:`hopspin.errors.SweepIncomplete` at the end when runs are still missing.
+    confirm : bool
+        Start even a sweep above :data:`numerics.sweeps.cost.MAX_RUNS` runs or
+        :data:`numerics.sweeps.cost.MAX_HOURS` estimated hours (refused otherwise, before anything starts).
+    say : callable, optional
+        Called with one line: the cost estimate (runs, time, memory) before the runs start.
     **overrides
         Fields of :class:`SimulationConfig` (``tau_s`` may also be a grid string).
 
@@ -147,6 +173,11 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
             for s in seed_list:
                 configs[float(d), int(s)] = base.replace(site_density=float(d), seed=int(s))
             configs[float(d), int(seed_list[0])].model_warnings()  # refuses a sample far too small
+    n_workers = int(workers) if workers else (os.cpu_count() or 1)
+    cost = sweep_cost(len(configs), base.sites, len(base.tau_s), n_workers, base.hop_cutoff)
+    check_sweep_size(cost, confirm)
+    if say is not None:
+        say(f"sweep: {cost.describe()}")
     return _run(configs, densities, seed_list, base, out, scheduler, workers, progress, retries, flush_seconds,
                 raise_incomplete)
 
@@ -183,13 +214,10 @@ def _run(configs, densities, seeds, base, out, scheduler, workers, progress, ret
                         bar.update(1)
                 finally:
                     bar.close()
-                    for fut in futures:
-                        fut.cancel()
+                    if futures:  # interrupted (Ctrl-C) or failed: cancel what is left in one call
+                        client.cancel(list(futures), force=True)
             finally:
-                if own_client:
-                    client.close()
-                if cluster is not None:
-                    cluster.close()
+                _shut_down(client, cluster, own_client)
         store.flush(force=True)
         ds = store.to_dataset()
     if missing and raise_incomplete:
