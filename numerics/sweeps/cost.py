@@ -47,7 +47,7 @@ class SweepCost:
     bytes_per_run: float
 
     def describe(self) -> str:
-        return (f"{self.runs} runs of {self.sites} sites: ~{_human(self.seconds_per_run)} each, ~{_human(self.wall_seconds)} "
+        return (f"{self.runs} run{'s' if self.runs != 1 else ''} of {self.sites} sites: ~{_human(self.seconds_per_run)} each, ~{_human(self.wall_seconds)} "
                 f"on {self.workers} worker{'s' if self.workers != 1 else ''}, ~{self.bytes_per_run / 2**30:.2g} GiB per "
                 "worker (estimates)")
 

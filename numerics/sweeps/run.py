@@ -24,7 +24,7 @@ from ..config import SimulationConfig, resolve_config
 from .cost import check_sweep_size, sweep_cost
 from .grid import parse_grid, parse_seeds
 from .journal import RunRecord
-from .store import SweepStore
+from .store import SweepStore, check_location
 
 __all__ = ["run_sweep", "SweepIncomplete", "run_one", "worker_threads", "DEFAULT_RETRIES"]
 
@@ -173,6 +173,7 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
             for s in seed_list:
                 configs[float(d), int(s)] = base.replace(site_density=float(d), seed=int(s))
             configs[float(d), int(seed_list[0])].model_warnings()  # refuses a sample far too small
+    check_location(out)   # the store's place, before anything is said or started
     n_workers = int(workers) if workers else (os.cpu_count() or 1)
     cost = sweep_cost(len(configs), base.sites, len(base.tau_s), n_workers, base.hop_cutoff)
     check_sweep_size(cost, confirm)

@@ -38,7 +38,7 @@ from .dataset import (AXES, build_dataset, describe, netcdf_encoding, open_datas
                       params_from_attrs, records_from_dataset, store_format, zarr_encoding)
 from .journal import FORMAT_VERSION, RunRecord, journal_path, read_journal
 
-__all__ = ["SweepStore", "RunRecord", "open_sweep", "store_format", "journal_path"]
+__all__ = ["SweepStore", "RunRecord", "open_sweep", "store_format", "journal_path", "check_location"]
 
 
 class SweepStore:
@@ -60,7 +60,7 @@ class SweepStore:
         self.path = Path(str(path).rstrip("/"))
         self.format = store_format(self.path)
         self.journal = journal_path(self.path)
-        _check_location(self.path, self.format)
+        check_location(self.path, self.format)
         self.flush_seconds = float(flush_seconds)
         self.params = {"sites": int(sites), "hop_cutoff": float(hop_cutoff),
                        "tau_s": [float(t) for t in np.asarray(tau_s, dtype=float)]}
@@ -293,10 +293,12 @@ def _header_params(header: dict) -> dict:
     return {"sites": int(header["sites"]), "hop_cutoff": float(header["hop_cutoff"]), "tau_s": taus}
 
 
-def _check_location(path: Path, fmt: str) -> None:
+def check_location(path, fmt: str | None = None) -> None:
     """Refuse, before any file is created, a store path that cannot hold a store: a directory for a
     netCDF file, a plain file for a zarr store, an existing file that is not a store, a parent that
     is not a writable directory."""
+    path = Path(str(path).rstrip("/"))
+    fmt = fmt or store_format(path)
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise StoreFormatError(f"{parent} is not a directory (store path {path})", parameter="out")
