@@ -64,7 +64,7 @@ class RunRecord:
 
 
 def _axis_value(axis: str, value):
-    return int(value) if axis == "seed" else float(value)
+    return int(value) if axis in ("seed", "sites") else float(value)
 
 
 def read_journal(path) -> tuple[dict | None, list[RunRecord]]:

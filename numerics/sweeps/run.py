@@ -22,6 +22,7 @@ from hopspin.errors import HopspinError, SweepIncomplete
 
 from ..config import SimulationConfig, resolve_config
 from .cost import check_sweep_size, sweep_cost
+from .dataset import axis_type, order_axes
 from .grid import parse_grid, parse_seeds
 from .journal import RunRecord
 from .store import SweepStore, check_location
@@ -107,19 +108,19 @@ def _shut_down(client, cluster, own_client) -> None:
         quiet.setLevel(level)
 
 
-def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None, seeds=None, scheduler=None,
-              workers: int | None = None, progress: bool = True, retries: int = DEFAULT_RETRIES,
+def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None, seeds=None, grid: dict | None = None,
+              scheduler=None, workers: int | None = None, progress: bool = True, retries: int = DEFAULT_RETRIES,
               flush_seconds: float = 5.0, raise_incomplete: bool = True, confirm: bool = False,
               say=None, **overrides):
-    """Run an (n_s, seed) grid of :func:`numerics.simulate.simulate` on dask.distributed into a store.
+    """Run a grid of :func:`numerics.simulate.simulate` on dask.distributed into a resumable store.
 
     Parameters
     ----------
     config : SimulationConfig, optional
         Sites, τ_s grid, cut-off and engine of every run (the defaults if None).
     out : str or Path
-        ``*.nc`` (netCDF) or ``*.zarr``.  An existing store with the same ``sites``, ``hop_cutoff``
-        and τ_s grid is resumed (finished runs are skipped); other parameters are refused with
+        ``*.nc`` (netCDF) or ``*.zarr``.  An existing store with the same axes and fixed parameters is
+        resumed (finished runs are skipped); others are refused with
         :class:`hopspin.errors.StoreMismatchError`.
     site_density : number, sequence or str, optional
         The n_s a_b² axis (a string is parsed with :func:`numerics.sweeps.grid.parse_grid`); default
@@ -127,6 +128,9 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
     seeds : int, sequence or str, optional
         ``K`` means seeds 0..K−1; otherwise explicit seeds (:func:`numerics.sweeps.grid.parse_seeds`);
         default the config's seed.
+    grid : dict, optional
+        Further axes, ``{field: values}`` for any of ``hop_cutoff``, ``sites``, ``energy_disorder``
+        (:data:`numerics.sweeps.dataset.SWEEPABLE`); each becomes a dimension of the store.
     scheduler : str or distributed.Client, optional
         Address of an existing scheduler (``tcp://host:8786``) or a connected Client.  Default: an
         embedded ``LocalCluster(n_workers=workers or cores, threads_per_worker=1, processes=True)``.
@@ -153,54 +157,69 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
     -------
     xarray.Dataset
         The store's content (all runs of the store, including ones from earlier invocations): the
-        result schema of :class:`numerics.simulate.SimulationResult` stacked along (site_density, seed).
+        result schema of :class:`numerics.simulate.SimulationResult` stacked along the sweep axes.
     """
+    import itertools
+
     if isinstance(overrides.get("tau_s"), str):
         overrides["tau_s"] = parse_grid(overrides["tau_s"]).tolist()
     base = resolve_config(config, overrides)
-    densities = parse_grid([base.site_density] if site_density is None else
-                           (site_density if isinstance(site_density, str) else list(np.atleast_1d(site_density))))
-    seed_list = parse_seeds([base.seed if base.seed is not None else 0] if seeds is None else
-                            (seeds if isinstance(seeds, (int, np.integer, str)) else list(seeds)))
     taus = np.unique(base.tau_s_array) if np.any(np.diff(base.tau_s_array) <= 0) else base.tau_s_array
     base = base.replace(tau_s=tuple(taus.tolist()))
+    requested = dict(grid or {})
+    requested["site_density"] = [base.site_density] if site_density is None else \
+        (site_density if isinstance(site_density, str) else list(np.atleast_1d(site_density)))
+    names = order_axes(set(requested) | {"seed"})
+    axes = {}
+    for a in names:
+        if a == "seed":
+            axes[a] = parse_seeds([base.seed if base.seed is not None else 0] if seeds is None else
+                                  (seeds if isinstance(seeds, (int, np.integer, str)) else list(seeds))).tolist()
+        else:
+            values = requested[a]
+            parsed = parse_grid(values if isinstance(values, str) else list(np.atleast_1d(values)))
+            axes[a] = [axis_type(a)(v) for v in parsed]
     configs = {}
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for d in densities:  # every run's parameters are checked before any cluster starts
-            for s in seed_list:
-                configs[float(d), int(s)] = base.replace(site_density=float(d), seed=int(s))
-            configs[float(d), int(seed_list[0])].model_warnings()  # refuses a sample far too small
+        for cell in itertools.product(*(axes[a] for a in names)):  # every run checked before a cluster starts
+            cfg = base.replace(**dict(zip(names, cell)))
+            configs[cell] = cfg
+            if cell[-1] == axes["seed"][0]:
+                cfg.model_warnings()  # refuses a sample far too small
+    fixed = {k: getattr(base, k) for k in ("sites", "hop_cutoff") if k not in names}
+    params = {**fixed, "tau_s": list(base.tau_s)}
     check_location(out)   # the store's place, before anything is said or started
     n_workers = int(workers) if workers else (os.cpu_count() or 1)
-    cost = sweep_cost(len(configs), base.sites, len(base.tau_s), n_workers, base.hop_cutoff)
+    sites = max(c.sites for c in configs.values())
+    cutoff = max(c.hop_cutoff for c in configs.values())
+    cost = sweep_cost(len(configs), sites, len(base.tau_s), n_workers, cutoff)
     check_sweep_size(cost, confirm)
     if say is not None:
         say(f"sweep: {cost.describe()}")
-    return _run(configs, densities, seed_list, base, out, scheduler, workers, progress, retries, flush_seconds,
-                raise_incomplete)
+    return _run(configs, axes, params, out, scheduler, workers, progress, retries, flush_seconds, raise_incomplete)
 
 
-def _run(configs, densities, seeds, base, out, scheduler, workers, progress, retries, flush_seconds,
-         raise_incomplete):
+def _run(configs, axes, params, out, scheduler, workers, progress, retries, flush_seconds, raise_incomplete):
     from distributed import as_completed
     from tqdm.auto import tqdm
 
-    with SweepStore(out, densities, seeds, base.sites, base.hop_cutoff, base.tau_s_array,
-                    flush_seconds=flush_seconds) as store:
-        todo = store.pending(densities, seeds)
-        total = len(densities) * len(seeds)
+    names = tuple(axes)
+    with SweepStore(out, axes, params, flush_seconds=flush_seconds) as store:
+        todo = store.pending(axes)
+        total = len(configs)
         missing = []
         if todo:
             client, cluster, own_client = _start_client(scheduler, workers)
             try:
                 futures = {}
-                for d, s in todo:
-                    fut = client.submit(run_one, configs[d, s], retries=retries, pure=False,
-                                        key=f"hopspin-run-{d!r}-{s}-{os.getpid()}-{time.time_ns()}")
-                    futures[fut] = (d, s)
+                for key in todo:
+                    label = "-".join(repr(v) for v in key)
+                    fut = client.submit(run_one, configs[key], retries=retries, pure=False,
+                                        key=f"hopspin-run-{label}-{os.getpid()}-{time.time_ns()}")
+                    futures[fut] = key
                 bar = tqdm(total=total, initial=total - len(todo), unit="run", desc="sweep", disable=None
                            if progress else True, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
                 try:
@@ -208,9 +227,9 @@ def _run(configs, densities, seeds, base, out, scheduler, workers, progress, ret
                         key = futures.pop(fut)
                         if fut.status == "error":
                             missing.append((key, repr(fut.exception())))
-                            bar.write(f"hopspin: run n_s={key[0]:g} seed={key[1]} failed: {fut.exception()!r}")
+                            bar.write(f"hopspin: run {dict(zip(names, key))} failed: {fut.exception()!r}")
                         else:
-                            store.add(_record({"site_density": key[0], "seed": key[1]}, fut.result()))
+                            store.add(_record(dict(zip(names, key)), fut.result()))
                         fut.release()
                         bar.update(1)
                 finally:
@@ -222,7 +241,7 @@ def _run(configs, densities, seeds, base, out, scheduler, workers, progress, ret
         store.flush(force=True)
         ds = store.to_dataset()
     if missing and raise_incomplete:
-        raise SweepIncomplete(f"{len(missing)} of {total} runs did not finish (first: n_s={missing[0][0][0]:g} "
-                              f"seed={missing[0][0][1]}: {missing[0][1]}); the others are saved in {out}; "
-                              "rerun the same command to retry")
+        first = ", ".join(f"{a}={v}" for a, v in zip(names, missing[0][0]))
+        raise SweepIncomplete(f"{len(missing)} of {total} runs did not finish (first: {first}: {missing[0][1]}); the "
+                              f"others are saved in {out}; rerun the same command to retry")
     return ds

@@ -34,37 +34,42 @@ import numpy as np
 from hopspin.errors import StoreFormatError, StoreLockedError, StoreMismatchError
 
 from .._version import code_version
-from .dataset import (AXES, build_dataset, describe, netcdf_encoding, open_dataset, params_equal,
-                      params_from_attrs, records_from_dataset, store_format, zarr_encoding)
+from ..results import json_safe
+from .dataset import (AXES, axes_from_attrs, axis_type, build_dataset, describe, netcdf_encoding, open_dataset,
+                      params_equal, params_from_attrs, records_from_dataset, store_format, zarr_encoding)
 from .journal import FORMAT_VERSION, RunRecord, journal_path, read_journal
 
 __all__ = ["SweepStore", "RunRecord", "open_sweep", "store_format", "journal_path", "check_location"]
 
 
 class SweepStore:
-    """Open (create or resume) the store at ``path`` for a sweep with the given parameters.
+    """Open (create or resume) the store at ``path`` for a sweep with the given axes and parameters.
 
     Parameters
     ----------
     path : str or Path
         ``*.nc`` (netCDF through h5netcdf) or ``*.zarr``.
-    densities, seeds : array-like
-        The requested grid; the store's grid becomes the union with what it already holds.
-    sites : int;  hop_cutoff : float;  tau_s : array-like
-        Must equal the parameters of an existing store, else :class:`StoreMismatchError`.
+    axes : dict
+        The requested grid, ``{axis: values}`` in the order of the dimensions (``seed`` last); the
+        store's grid becomes the union with what it already holds.
+    params : dict
+        What every run shares (``tau_s`` and the fixed configuration fields, e.g. ``sites``,
+        ``hop_cutoff``); must equal those of an existing store, as must the axes' names, else
+        :class:`hopspin.errors.StoreMismatchError`.
     flush_seconds : float
         netCDF only: the file is rewritten at most this often (the journal is always current).
     """
 
-    def __init__(self, path, densities, seeds, sites: int, hop_cutoff: float, tau_s, flush_seconds: float = 5.0):
+    def __init__(self, path, axes: dict, params: dict, flush_seconds: float = 5.0):
         self.path = Path(str(path).rstrip("/"))
         self.format = store_format(self.path)
         self.journal = journal_path(self.path)
         check_location(self.path, self.format)
         self.flush_seconds = float(flush_seconds)
-        self.params = {"sites": int(sites), "hop_cutoff": float(hop_cutoff),
-                       "tau_s": [float(t) for t in np.asarray(tau_s, dtype=float)]}
-        self.records: dict[tuple[float, int], RunRecord] = {}
+        self.names = tuple(axes)
+        self.params = {**{k: v for k, v in params.items() if k != "tau_s"},
+                       "tau_s": [float(t) for t in np.asarray(params["tau_s"], dtype=float)]}
+        self.records: dict[tuple, RunRecord] = {}
         self._journal_file = None
         self._last_flush = -math.inf
         self._dirty = False
@@ -72,19 +77,25 @@ class SweepStore:
         try:
             existing = self._load_existing()
             self._check_params(existing)
-            grid_d = sorted(set(float(d) for d in densities) | {k[0] for k in self.records})
-            grid_s = sorted(set(int(s) for s in seeds) | {k[1] for k in self.records})
-            self.densities = np.array(grid_d, dtype=float)
-            self.seeds = np.array(grid_s, dtype=np.int64)
+            self.grid = {a: np.array(sorted({axis_type(a)(v) for v in axes[a]} | {k[n] for k in self.records}),
+                                     dtype=np.int64 if axis_type(a) is int else float)
+                         for n, a in enumerate(self.names)}
             self.version = code_version()
             if not self.journal.exists() or self.journal.stat().st_size == 0:
-                header = {"type": "header", "format_version": FORMAT_VERSION, **self.params, **self.version}
-                header["tau_s"] = [t if math.isfinite(t) else "inf" for t in header["tau_s"]]
-                self._append(header)
+                self._append({"type": "header", "format_version": FORMAT_VERSION, "axes": list(self.names),
+                              "params": json_safe(self.params), **self.version})
             self._write_full()
         except BaseException:
             self.close()
             raise
+
+    @property
+    def densities(self) -> np.ndarray:
+        return self.grid["site_density"]
+
+    @property
+    def seeds(self) -> np.ndarray:
+        return self.grid["seed"]
 
     # ------------------------------------------------------------------ locking and journal
     def _lock(self) -> None:
@@ -135,41 +146,54 @@ class SweepStore:
         if self.path.exists():
             ds = open_dataset(self.path, self.format)
             try:
-                found = params_from_attrs(ds.attrs)
+                found = (axes_from_attrs(ds.attrs), params_from_attrs(ds.attrs))
                 for rec in records_from_dataset(ds):
-                    self.records[rec.key_tuple(AXES)] = rec
+                    self.records[rec.key_tuple(found[0])] = rec
             finally:
                 ds.close()
         header, runs = read_journal(self.journal)
         if header is not None:
-            jparams = _header_params(header)
-            if found is not None and not params_equal(found, jparams):
+            jfound = _header_axes(header), _header_params(header)
+            if found is not None and not (found[0] == jfound[0] and params_equal(found[1], jfound[1])):
                 raise StoreMismatchError(f"{self.path} and its journal {self.journal} disagree "
-                                         f"({describe(found)} vs {describe(jparams)}); remove one of them")
-            found = jparams
+                                         f"({describe(found[1])} vs {describe(jfound[1])}); remove one of them")
+            found = jfound
+        names = found[0] if found is not None else self.names
         for rec in runs:
-            self.records[rec.key_tuple(AXES)] = rec
+            self.records[rec.key_tuple(names)] = rec
         return found
 
-    def _check_params(self, found: dict | None) -> None:
+    def _check_params(self, found) -> None:
         if found is None:
             return
-        if not params_equal(found, self.params):
+        names, params = found
+        if names != self.names:
             raise StoreMismatchError(
-                f"{self.path} holds a sweep with {describe(found)}; this run asks for "
+                f"{self.path} holds a sweep over {' x '.join(names)}; this run sweeps {' x '.join(self.names)}. "
+                "Use a new --out path or the store's axes")
+        if not params_equal(params, self.params):
+            raise StoreMismatchError(
+                f"{self.path} holds a sweep with {describe(params)}; this run asks for "
                 f"{describe(self.params)}. Use a new --out path or the store's parameters")
 
     # ------------------------------------------------------------------ state
-    def is_done(self, density: float, seed: int) -> bool:
-        return (float(density), int(seed)) in self.records
+    def key(self, values) -> tuple:
+        return tuple(axis_type(a)(v) for a, v in zip(self.names, values))
 
-    def pending(self, densities, seeds) -> list[tuple[float, int]]:
-        return [(float(d), int(s)) for d in densities for s in seeds if not self.is_done(d, s)]
+    def is_done(self, *values) -> bool:
+        return self.key(values) in self.records
+
+    def pending(self, axes: dict) -> list[tuple]:
+        """The keys of the requested grid (``{axis: values}``) that are not recorded yet, in grid order."""
+        import itertools
+
+        cells = itertools.product(*(axes[a] for a in self.names))
+        return [k for k in (self.key(c) for c in cells) if k not in self.records]
 
     def add(self, record: RunRecord) -> bool:
         """Record one finished run: journal it (the commit point), then update the store view.
         Returns False (and writes nothing) when that cell is already recorded."""
-        key = record.key_tuple(AXES)
+        key = record.key_tuple(self.names)
         if key in self.records:
             return False
         if not record.error and len(record.values.get("f", ())) != len(self.params["tau_s"]):
@@ -198,8 +222,7 @@ class SweepStore:
 
     # ------------------------------------------------------------------ writing
     def to_dataset(self):
-        return build_dataset({"site_density": self.densities, "seed": self.seeds}, self.params, self.records,
-                             self.version)
+        return build_dataset(self.grid, self.params, self.records, self.version)
 
     def _write_full(self) -> None:
         ds = self.to_dataset()
@@ -227,15 +250,13 @@ class SweepStore:
         self._dirty = False
 
     def _write_cell(self, key) -> None:
-        i = int(np.searchsorted(self.densities, key[0]))
-        j = int(np.searchsorted(self.seeds, key[1]))
-        one = build_dataset({"site_density": self.densities[i:i + 1], "seed": self.seeds[j:j + 1]}, self.params,
+        idx = {a: int(np.searchsorted(self.grid[a], v)) for a, v in zip(self.names, key)}
+        one = build_dataset({a: self.grid[a][i:i + 1] for a, i in idx.items()}, self.params,
                             {key: self.records[key]}, self.version)
-        region = {"site_density": slice(i, i + 1), "seed": slice(j, j + 1)}
-        data = one.drop_vars(["site_density", "seed", "tau_s", "done"])
+        region = {a: slice(i, i + 1) for a, i in idx.items()}
+        data = one.drop_vars([*self.names, "tau_s", "done"])
         data.to_zarr(self.path, mode="r+", region=region, consolidated=False)
-        one[["done"]].drop_vars(["site_density", "seed"]).to_zarr(self.path, mode="r+", region=region,
-                                                                 consolidated=False)
+        one[["done"]].drop_vars(list(self.names)).to_zarr(self.path, mode="r+", region=region, consolidated=False)
         if self.records[key].error:
             self._write_attrs()
 
@@ -271,26 +292,33 @@ def open_sweep(path):
         if header is None:
             raise StoreFormatError(f"no sweep store at {path} (nor its journal {journal_path(path).name})",
                                    parameter="store")
-        records = {r.key_tuple(AXES): r for r in runs}
-        axes = {a: sorted({k[n] for k in records}) for n, a in enumerate(AXES)}
+        names = _header_axes(header)
+        records = {r.key_tuple(names): r for r in runs}
+        axes = {a: sorted({k[n] for k in records}) for n, a in enumerate(names)}
         return build_dataset(axes, _header_params(header), records, header)
     ds = open_dataset(path, fmt)
     if not runs:
         return ds
     params = params_from_attrs(ds.attrs)
+    names = axes_from_attrs(ds.attrs)
     version = {"hopspin_version": ds.attrs.get("hopspin_version", ""), "git_commit": ds.attrs.get("git_commit", "")}
-    records = {r.key_tuple(AXES): r for r in records_from_dataset(ds)}
+    records = {r.key_tuple(names): r for r in records_from_dataset(ds)}
     for r in runs:
-        records[r.key_tuple(AXES)] = r
-    axes = {a: sorted({(int if a == "seed" else float)(v) for v in ds[a].values} | {k[n] for k in records})
-            for n, a in enumerate(AXES)}
+        records[r.key_tuple(names)] = r
+    axes = {a: sorted({axis_type(a)(v) for v in ds[a].values} | {k[n] for k in records}) for n, a in enumerate(names)}
     ds.close()
     return build_dataset(axes, params, records, version)
 
 
 def _header_params(header: dict) -> dict:
-    taus = [math.inf if t in ("inf", "Infinity") else float(t) for t in header["tau_s"]]
-    return {"sites": int(header["sites"]), "hop_cutoff": float(header["hop_cutoff"]), "tau_s": taus}
+    params = dict(header["params"]) if "params" in header else \
+        {"sites": int(header["sites"]), "hop_cutoff": float(header["hop_cutoff"]), "tau_s": header["tau_s"]}
+    params["tau_s"] = [math.inf if t in ("inf", "Infinity") else float(t) for t in params["tau_s"]]
+    return params
+
+
+def _header_axes(header: dict) -> tuple:
+    return tuple(header.get("axes", AXES))
 
 
 def check_location(path, fmt: str | None = None) -> None:

@@ -294,3 +294,19 @@ def test_cli_sweep_and_report(cluster, tmp_path, capsys):
     assert len(err) == 1 and "holds a sweep with sites=1500" in err[0]
     assert main(["sweep-report", str(out), "--out", str(tmp_path / "rep")]) == 0
     assert (tmp_path / "rep" / "f_vs_tau.png").exists()
+
+
+def test_more_sweep_axes_and_their_store(cluster, tmp_path):
+    """hop_cutoff and sites as sweep dimensions: every cell equals its serial run, and a rerun that
+    sweeps other axes is refused."""
+    out = tmp_path / "axes.nc"
+    ds = run_sweep(out=out, site_density=[0.02], seeds=2, grid={"hop_cutoff": [1.2, 1.5], "sites": [1200, 1500]},
+                   tau_s=[0.0, 1e3], scheduler=cluster.scheduler_address, progress=False)
+    assert ds["f"].dims == ("site_density", "hop_cutoff", "sites", "seed", "tau_s")
+    assert int(ds["done"].sum()) == 8 and "sites" not in json.loads(ds.attrs["parameters"])
+    cell = open_sweep(out).sel(site_density=0.02, hop_cutoff=1.2, sites=1500, seed=1)
+    r = _serial(0.02, 1, 1500, [0.0, 1e3], cutoff=1.2)
+    np.testing.assert_array_equal(cell["f"].values, r.f)
+    with pytest.raises(StoreMismatchError, match="sweeps site_density x seed"):
+        run_sweep(out=out, site_density=[0.02], seeds=2, sites=1500, tau_s=[0.0, 1e3], scheduler="tcp://127.0.0.1:1",
+                  progress=False)
