@@ -157,6 +157,8 @@ SIMULATION_QUANTITIES = (
              "difference, conductances g = exp(-2R/a_b) (units of the bond conductance prefactor; 0 where it "
              "lies below float64's range, see log_border_current)"),
     Quantity("log_border_current", (), "1", "natural logarithm of border_current (finite at any size)"),
+    Quantity("critical_bond_length", (), "a_b", "the sample's percolation threshold: the longest bond the strongest "
+             "path between the electrodes needs (union-find over the bonds in increasing length)"),
     Quantity("cluster_sites", (), "1", "sites in the spanning cluster", "i8"),
     Quantity("bonds", (), "1", "bonds in the spanning cluster", "i8"),
     Quantity("triangles", (), "1", "triangles (each three triads) summed in (S42), (S44)", "i8"),
