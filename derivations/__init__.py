@@ -26,7 +26,7 @@ __all__ = ["REGISTRY", "UnknownDerivationError", "run", "resolve", "derive_all"]
 
 _MODULE_NAMES = ("d01_hopping_matrix", "d02_kinetic_coefficients", "d03_relations", "d04_equilibrium",
                  "d05_onsager", "d06_triangle", "d07_spin_galvanic", "d08_general_beta_response",
-                 "d09_normalisation")
+                 "d09_normalisation", "d10_zeeman", "d11_flux", "d12_energy_disorder")
 _MODULES = tuple(import_module(f"{__name__}.{name}") for name in _MODULE_NAMES)
 
 REGISTRY: OrderedDict[str, ModuleType] = OrderedDict((m.NAME, m) for m in _MODULES)

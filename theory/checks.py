@@ -8,35 +8,22 @@ to zero (or, for a non-vanishing statement, exhibits a non-zero value).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-
 import sympy as sp
 
 from . import coefficients as co
 from . import models
+from .check_result import CheckResult, run_check
+from .energies_checks import ENERGY_CHECKS
+from .flux import FLUX_CHECKS
 from .onsager import onsager_chain
 from .pauli import dagger, is_quaternion_form, quaternion, sigma_dot, su2_hopping
 from .simplify import all_zero, is_zero
 from .triangle import s46_closed_form, solve_triangle
 from .vectors import cross_z, z_cross
+from .zeeman_checks import ZEEMAN_CHECKS
 
-__all__ = ["CheckResult", "CHECKS", "run_checks", "run_check"]
-
-
-@dataclass
-class CheckResult:
-    name: str
-    equation: str
-    passed: bool
-    seconds: float = 0.0
-    detail: str = ""
-    expressions: dict = field(default_factory=dict)
-
-    def as_json(self) -> dict:
-        return {"name": self.name, "equation": self.equation, "passed": bool(self.passed),
-                "seconds": round(self.seconds, 4), "detail": self.detail}
+__all__ = ["CheckResult", "CHECKS", "PAPER_CHECKS", "run_checks", "run_check"]
 
 
 def _vec(m: sp.Matrix) -> tuple:
@@ -302,7 +289,7 @@ def check_triangle() -> CheckResult:
                        expressions={"f_dr": res.f_dr, "f_diff": res.f_diff})
 
 
-CHECKS: tuple[tuple[str, Callable[[], CheckResult]], ...] = (
+PAPER_CHECKS: tuple[tuple[str, Callable[[], CheckResult]], ...] = (
     ("lambda_relation", check_lambda_relation),
     ("s14_exact", check_s14_exact),
     ("eq9_third_order_001", check_eq9_001),
@@ -315,16 +302,8 @@ CHECKS: tuple[tuple[str, Callable[[], CheckResult]], ...] = (
     ("triangle_s46", check_triangle),
 )
 
-
-def run_check(fn: Callable[[], CheckResult]) -> CheckResult:
-    """Run one check and record its wall time; an exception counts as a failure."""
-    start = time.perf_counter()
-    try:
-        result = fn()
-    except Exception as exc:  # a broken check must be reported, not crash `verify`
-        result = CheckResult(fn.__name__, "?", False, detail=f"error: {type(exc).__name__}: {exc}")
-    result.seconds = time.perf_counter() - start
-    return result
+#: every check ``hopspin verify`` runs: the paper's, then the extensions (Zeeman field, orbital flux, energy disorder)
+CHECKS: tuple[tuple[str, Callable[[], CheckResult]], ...] = PAPER_CHECKS + ZEEMAN_CHECKS + FLUX_CHECKS + ENERGY_CHECKS
 
 
 def run_checks(names: Iterable[str] | None = None, progress: Callable[[CheckResult], None] | None = None):

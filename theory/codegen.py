@@ -26,7 +26,6 @@ Run ``hopspin codegen`` (or ``python -m theory.codegen``) to regenerate; output 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
@@ -34,9 +33,10 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from hopspin._io import output_dir, write_text
 
-from . import coefficients as co
+from . import flux_kernels
+from .kernel_specs import BETA_NAMES, KernelSpec, U, V, energy_kernel_spec, kernel_specs
 
-__all__ = ["KernelSpec", "kernel_specs", "render_kernels", "write_kernels", "GENERATED_DIR", "main"]
+__all__ = ["KernelSpec", "kernel_specs", "energy_kernel_spec", "render_energy_kernel", "render_kernels", "write_kernels", "GENERATED_DIR", "main"]
 
 GENERATED_DIR = Path(__file__).resolve().parent.parent / "numerics" / "_generated"
 HEADER = '''\
@@ -48,48 +48,14 @@ HEADER = '''\
 # -----------------------------------------------------------------------------
 '''
 
-BETA_NAMES = ("b_xx", "b_xy", "b_yx", "b_yy", "b_zx", "b_zy")
-U = sp.symbols("u_x u_y u_z", real=True)  # β (R_j − R_i) = −d_ij
-V = sp.symbols("v_x v_y v_z", real=True)  # β (R_k − R_i) = d_ki
-
-
-@dataclass(frozen=True)
-class KernelSpec:
-    name: str
-    doc: str
-    outputs: dict[str, sp.Expr]
-
-
-def kernel_specs() -> list[KernelSpec]:
-    """The per-triad quantities as SymPy expressions of ``u = β(R_j − R_i)``, ``v = β(R_k − R_i)``.
-
-    For the triad K_ikj the loop vectors are ``d_ij = −u``, ``d_jk = u − v``, ``d_ki = v``
-    (Eq. 4 with m = ħ = 1); the coefficients are derived from the traces by
-    :func:`theory.coefficients.loop_coefficients_by_order` and checked against the
-    coordinate form in ``tests/test_codegen.py``.
-    """
-    u, v = sp.Matrix(U), sp.Matrix(V)
-    parts = co.loop_coefficients_by_order(tuple(-u), tuple(u - v), tuple(v), 3)
-    r_ij, r_ik = sp.Symbol("R_ij", positive=True), sp.Symbol("R_ik", positive=True)
-    r_kj = sp.Symbol("R_kj", positive=True)
-    weight = sp.exp(r_kj - r_ik - r_ij) / 8
-    outputs = {}
-    for name, order, key in (("drift", 3, "Gamma"), ("source", 2, "Gamma"), ("sge", 3, "Lambda"),
-                             ("sge_sep", 2, "Lambda")):
-        for axis, expr in zip("xyz", parts[order].as_dict()[key]):
-            outputs[f"{name}_{axis}"] = sp.factor_terms(sp.expand(expr)) * weight
-    return [KernelSpec(
-        "triad_spin_generation",
-        "Spin generation per unit current I_kj of the triad (i; j, k): drift (S42), source (S44), SGE (S15) at orders 3 and 2.",
-        outputs)]
-
-
-def _print_kernel(spec: KernelSpec) -> str:
+def _print_kernel(spec: KernelSpec, extra_args: tuple[str, ...] = ()) -> str:
+    """numba source of a triad kernel: positions (a_b) and β in, the spec's outputs out; ``extra_args``
+    (e.g. the loop phase ``Phi``) are appended to the arguments."""
     printer = PythonCodePrinter({"fully_qualified_modules": False, "standard": "python3"})
     names = list(spec.outputs)
     exprs = [spec.outputs[n] for n in names]
     replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t"), optimizations="basic", order="canonical")
-    args = "xi, yi, xj, yj, xk, yk, " + ", ".join(BETA_NAMES)
+    args = "xi, yi, xj, yj, xk, yk, " + ", ".join(BETA_NAMES + tuple(extra_args))
     lines = [
         "@njit(cache=True, inline='always')",
         f"def {spec.name}({args}):",
@@ -120,6 +86,16 @@ def _print_kernel(spec: KernelSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_energy_kernel(spec: KernelSpec | None = None) -> str:
+    """Source of the energy kernel (numba-compatible: ``exp``, ``max`` only; every exponent ≤ 0)."""
+    spec = spec or energy_kernel_spec()
+    printer = PythonCodePrinter({"fully_qualified_modules": False, "standard": "python3"})
+    lines = ["@njit(cache=True, inline='always')", f"def {spec.name}(e_i, e_j, e_k):", f'    """{spec.doc}"""']
+    lines += [f"    {name} = {printer.doprint(expr)}" for name, expr in spec.outputs.items()]
+    lines.append(f"    return ({', '.join(spec.outputs)})")
+    return "\n".join(lines) + "\n"
+
+
 def render_kernels() -> dict[str, str]:
     """File name → full source text of every generated module."""
     body = [HEADER, '"""Per-triad spin-generation kernels (generated; see theory/codegen.py)."""',
@@ -131,8 +107,19 @@ def render_kernels() -> dict[str, str]:
     for spec in specs:
         body.append(_print_kernel(spec))
     source = "\n".join(body).rstrip() + "\n"
-    init = HEADER + '"""Generated numba kernels (see theory/codegen.py)."""\n\nfrom .triad_kernels import OUTPUTS, triad_spin_generation\n\n__all__ = ["OUTPUTS", "triad_spin_generation"]\n'
-    return {"triad_kernels.py": source, "__init__.py": init}
+    flux = flux_kernels.flux_kernel_specs()[0]
+    hall = "\n".join([HEADER, '"""Per-triad Hall (flux) kernels (generated; see theory/codegen.py and theory/flux_kernels.py)."""',
+                      "", "from math import cos, exp, sin, sqrt", "", "from numba import njit", "", "",
+                      f"HALL_OUTPUTS = {tuple(flux.outputs)!r}", "", "", _print_kernel(flux, ("Phi",))]).rstrip() + "\n"
+    energy = "\n".join([HEADER, '"""Per-triad energy factors of the Miller-Abrahams rates (generated; see theory/codegen.py)."""',
+                        "", "from math import exp", "", "from numba import njit", "", "",
+                        render_energy_kernel()]).rstrip() + "\n"
+    init = HEADER + ('"""Generated numba kernels (see theory/codegen.py)."""\n\n'
+                     "from .energy_kernels import triad_energy_weight\n"
+                     "from .flux_kernels import HALL_OUTPUTS, triad_hall\n"
+                     "from .triad_kernels import OUTPUTS, triad_spin_generation\n\n"
+                     '__all__ = ["OUTPUTS", "triad_spin_generation", "triad_energy_weight", "HALL_OUTPUTS", "triad_hall"]\n')
+    return {"triad_kernels.py": source, "energy_kernels.py": energy, "flux_kernels.py": hall, "__init__.py": init}
 
 
 def write_kernels(directory: Path | str = GENERATED_DIR) -> list[Path]:

@@ -6,6 +6,8 @@
 # -----------------------------------------------------------------------------
 """Generated numba kernels (see theory/codegen.py)."""
 
+from .energy_kernels import triad_energy_weight
+from .flux_kernels import HALL_OUTPUTS, triad_hall
 from .triad_kernels import OUTPUTS, triad_spin_generation
 
-__all__ = ["OUTPUTS", "triad_spin_generation"]
+__all__ = ["OUTPUTS", "triad_spin_generation", "triad_energy_weight", "HALL_OUTPUTS", "triad_hall"]

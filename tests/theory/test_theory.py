@@ -12,6 +12,13 @@ from theory.pauli import SIGMA, graded_product, su2_hopping, su2_hopping_graded
 def test_paper_identity(name, fn):
     result = checks.run_check(fn)
     assert result.passed, f"{name} {result.equation}: {result.detail}"
+    assert result.name == name and result.equation
+
+
+def test_every_check_is_registered_once():
+    names = [n for n, _ in checks.CHECKS]
+    assert len(names) == len(set(names))
+    assert set(checks.PAPER_CHECKS) <= set(checks.CHECKS)
 
 
 def test_su2_hopping_is_unitary_and_matches_matrix_exponential():
