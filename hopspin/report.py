@@ -12,9 +12,9 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._io import atomic_write, write_text
+from ._io import atomic_write, save_figure, write_text
 
-__all__ = ["Report", "write_csv"]
+__all__ = ["Report", "write_csv", "save_png_pdf"]
 
 
 @dataclass
@@ -93,3 +93,14 @@ def write_csv(path: Path, header: list[str], rows) -> Path:
         for row in rows:
             writer.writerow(row)
     return Path(path)
+
+
+def save_png_pdf(fig, directory: Path, stem: str) -> Path:
+    """Save ``fig`` as ``stem.png`` (130 dpi) and ``stem.pdf`` in ``directory``, close it; returns the PNG path."""
+    import matplotlib.pyplot as plt
+
+    png = Path(directory) / f"{stem}.png"
+    save_figure(fig, png, dpi=130, bbox_inches="tight")
+    save_figure(fig, Path(directory) / f"{stem}.pdf", bbox_inches="tight")
+    plt.close(fig)
+    return png

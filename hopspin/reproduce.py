@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import Report, write_csv
-from ._io import output_dir, save_figure
+from .report import Report, save_png_pdf as _save, write_csv
+from ._io import output_dir
 
 __all__ = ["ReproduceConfig", "reproduce"]
 
@@ -53,13 +53,6 @@ class ReproduceConfig:
         return max(2000, min(self.sites, 100_000 if not self.quick else 10_000))
 
 
-def _save(fig, directory: Path, stem: str) -> Path:
-    png = directory / f"{stem}.png"
-    save_figure(fig, png, dpi=130, bbox_inches="tight")
-    save_figure(fig, directory / f"{stem}.pdf", bbox_inches="tight")
-    return png
-
-
 def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Path:
     """Run every step and write the report into ``config.out``; returns the report path."""
     import matplotlib
@@ -78,7 +71,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     verdicts = []
 
     # 1. symbolic checks and derivations ------------------------------------------------
-    say("[1/5] symbolic checks (hopspin verify)")
+    say("[1/6] symbolic checks (hopspin verify)")
     from theory.checks import run_checks
     checks = run_checks(progress=lambda r: say(f"      {'PASS' if r.passed else 'FAIL'} {r.name} ({r.seconds:.1f} s)"))
     write_csv(out / "checks.csv", ["name", "equation", "passed", "seconds"],
@@ -97,7 +90,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     rep.paragraph(f"Derivation chain written to derivations/ ({len(paths)} files; index: derivations/index.md).")
 
     # 2. Fig. 4 --------------------------------------------------------------------------
-    say(f"[2/5] Fig. 4: f(tau_s) at n_s a_b^2 = {cfg.fig4_density}, N = {cfg.sites}, {cfg.seeds} seeds")
+    say(f"[2/6] Fig. 4: f(tau_s) at n_s a_b^2 = {cfg.fig4_density}, N = {cfg.sites}, {cfg.seeds} seeds")
     from numerics._jit import COMPILE_NOTICE, kernels_cached
     if not kernels_cached():
         say(f"      {COMPILE_NOTICE}")
@@ -131,7 +124,6 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     ax.legend()
     ax.grid(alpha=0.3)
     png4 = _save(fig, out, "fig4_spin_currents")
-    plt.close(fig)
     rep.heading("2. Fig. 4: drift, diffusion and total spin current")
     rep.figure(png4, "Drift, diffusion (sign reversed) and total spin current versus tau_0/tau_s; error bars are the "
                      "standard deviation over seeds.")
@@ -174,7 +166,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
 
     # 3. f versus n_s --------------------------------------------------------------------
     n_sweep = cfg.sweep_sites
-    say(f"[3/5] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
+    say(f"[3/6] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
     # the sweep machinery of `hopspin sweep`: (n_s, seed) runs on a local dask cluster, resumable store
     from numerics.sweeps import run_sweep
     store = out / "f_vs_density.nc"
@@ -206,7 +198,6 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     png3 = _save(fig, out, "f_vs_density")
-    plt.close(fig)
     rep.heading("3. f(n_s, τ_s) versus the site density")
     rep.figure(png3, "f for several tau_s versus n_s a_b^2; bars: std over seeds.")
     low = [table[d][:, 0].mean() for d in dens if d < 0.02]
@@ -215,11 +206,11 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
 
     # 4. spin polarization versus n_s -------------------------------------------------------
     rep.heading("4. Spin polarization s versus n_s (typical parameters)")
-    say("[4/5] spin polarization versus n_s")
+    say("[4/6] spin polarization versus n_s")
     _polarization_section(rep, verdicts, out, table, dens, cfg, plt)
 
     # 5. triangle ---------------------------------------------------------------------------
-    say("[5/5] triangle (S46) through the network pipeline")
+    say("[5/6] triangle (S46) through the network pipeline")
     rows, worst = [], 0.0
     for side in (1.0, 2.0, 4.0):
         tri_taus = np.array([0.0, 1.0, 1e3, 1e6])
@@ -233,6 +224,10 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     rep.paragraph(f"The general network pipeline reproduces (S46) for sides 1, 2, 4 a_b to {worst:.1e} relative.")
     verdicts.append(["(S46) triangle", "closed form", f"pipeline = closed form to {worst:.1e}",
                      "agrees" if worst < 1e-9 else "disagrees"])
+
+    say("[6/6] energy disorder: f and rho(T) versus W/k_BT")
+    from .sections.energies import energy_section
+    energy_section(rep, verdicts, out, plt, quick=cfg.quick, say=say)
 
     rep.heading("Paper vs this run")
     rep.table(["claim", "paper", "this run", "verdict"], verdicts)
@@ -293,7 +288,6 @@ def _polarization_section(rep, verdicts, out, table, dens, cfg, plt) -> None:
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     png = _save(fig, out, "polarization_vs_density")
-    plt.close(fig)
     rep.figure(png, "Spin polarization versus site density for the paper's typical parameters (n = n_s/20, "
                     "tau_s = 100 ns), f from the simulation at the same tau_s: s grows exponentially with n_s.")
     s_typ = result_paper["s"]

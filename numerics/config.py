@@ -23,7 +23,9 @@ import numpy as np
 
 from hopspin.errors import HopspinWarning, ParameterError
 
+from .energies import ENERGY_DISORDER_MAX, ENERGY_DISTRIBUTIONS, check_site_energies
 from .percolation import critical_length, sample_size_verdict
+from .sample import Sample, random_sample
 from .spin_orbit import as_beta
 
 __all__ = ["SimulationConfig", "resolve_config", "MIN_SITES", "MAX_SITES", "VALID_DENSITY_MAX", "TAU_S_GRID_MAX"]
@@ -110,6 +112,14 @@ class SimulationConfig:
         Exact engine of every solve (:data:`numerics.solvers.ENGINES`).
     threads : int or None
         Threads of one run (None: all cores; 1: one core, no BLAS threads).
+    energy_disorder : float
+        W/k_BT ≥ 0, the spread of the site energies in units of k_BT (0: every site at the same energy,
+        the paper's model).  Non-degenerate (Boltzmann) statistics, Miller–Abrahams rates
+        (:mod:`numerics.energies`, derivations/d12).
+    energy_distribution : str
+        ``"uniform"`` (width W) or ``"gaussian"`` (r.m.s. W).
+    site_energies : tuple of float or None
+        Energies of the N sites in k_BT, instead of a drawn distribution (then energy_disorder must be 0).
     """
 
     site_density: float = 0.01
@@ -120,6 +130,9 @@ class SimulationConfig:
     tau_s: tuple = (0.0,)
     engine: str = "multifrontal"
     threads: int | None = None
+    energy_disorder: float = 0.0
+    energy_distribution: str = "uniform"
+    site_energies: tuple | None = None
 
     def __post_init__(self):
         from .solvers.engines import ENGINES
@@ -135,6 +148,15 @@ class SimulationConfig:
         if self.engine not in ENGINES:
             raise ParameterError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}", parameter="engine")
         set_("threads", _integer("threads", self.threads, 1, 4096, allow_none=True))
+        set_("energy_disorder", _real("energy_disorder", self.energy_disorder, 0.0, ENERGY_DISORDER_MAX))
+        if self.energy_distribution not in ENERGY_DISTRIBUTIONS:
+            raise ParameterError(f"energy_distribution must be one of {', '.join(ENERGY_DISTRIBUTIONS)}, got "
+                                 f"{self.energy_distribution!r}", parameter="energy_distribution")
+        if self.site_energies is not None:
+            if self.energy_disorder:
+                raise ParameterError("give either energy_disorder or site_energies, not both",
+                                     parameter="site_energies")
+            set_("site_energies", tuple(float(e) for e in check_site_energies(self.site_energies, self.sites)))
 
     # ------------------------------------------------------------------ derived
     @property
@@ -156,6 +178,16 @@ class SimulationConfig:
         """L = √(N/n_s) in a_b."""
         return math.sqrt(self.sites / self.site_density)
 
+    @property
+    def has_energies(self) -> bool:
+        """Whether the sites carry energies (energy disorder or a user array)."""
+        return bool(self.energy_disorder) or self.site_energies is not None
+
+    def sample(self) -> Sample:
+        """The random sample of this configuration (positions, and energies if any; seeded)."""
+        return random_sample(self.site_density, self.sites, self.seed, energy_disorder=self.energy_disorder,
+                             energy_distribution=self.energy_distribution, site_energies=self.site_energies)
+
     def replace(self, **changes) -> SimulationConfig:
         """A copy with some fields changed (validated again; unknown names refused)."""
         return resolve_config(self, changes)
@@ -165,6 +197,9 @@ class SimulationConfig:
         d = dataclasses.asdict(self)
         d["beta"] = None if self.beta is None else [list(r) for r in self.beta]
         d["tau_s"] = list(self.tau_s)
+        if self.site_energies is not None:   # the array itself is the user's; the record says what it was
+            e = np.asarray(self.site_energies)
+            d["site_energies"] = {"sites": int(e.size), "mean": float(e.mean()), "rms": float(e.std())}
         return d
 
     def model_warnings(self) -> list[str]:

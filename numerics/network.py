@@ -12,6 +12,11 @@ Scale: every solve works with conductances divided by the critical conductance
 spin-relaxation shift ε = τ0/τ_s by the same g_c (:meth:`Network.shifts`): f, the spins S̃ and every
 current ratio are unchanged, while conductances of samples with very long or very short bonds stay
 inside float64's range (e^{-2R} alone underflows for R > 354 a_b).
+
+Energy disorder (``Sample.energies``, :mod:`numerics.energies`): ``g_ij = exp(-ξ_ij)`` with
+``ξ_ij = 2R_ij + max(ε_i, ε_j)`` (energies in k_BT), bonds selected by ξ (same excess over the sample's
+threshold as the equal-energy cut-off), and ``2 R_c = ξ_c`` the sample's own threshold; the spin
+problem's ground is ``ε w_i`` with ``w_i = e^{-ε_i}`` (:meth:`Network.shifts` × :attr:`Network.weights`).
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from scipy.spatial import cKDTree
 
 from hopspin.errors import NotPercolatingError, ParameterError
 
+from .energies import bond_parameters, energy_bonds
 from .percolation import CRITICAL_LENGTH_COEFFICIENT, critical_length
 from .sample import Sample
 
@@ -50,21 +56,48 @@ class Network:
     cutoff_length: float  # in a_b
     sites: int  # N of the sample
     scale_length: float = 0.0  # R_c: conductances are in units of g_c = exp(-2 R_c)
+    energies: np.ndarray | None = None  # (M,) ε_i/k_BT of the cluster sites; None: all equal (the paper)
+    energy_reference: float = 0.0  # ε_ref: the weights are w_i e^{ε_ref}, the shifts carry e^{-ε_ref}
+    equal_energy_critical_parameter: float = float("nan")  # ξ_c⁰: union-find on 2R (energy disorder only)
+
+    @cached_property
+    def bond_parameters(self) -> np.ndarray:
+        """ξ_ij = 2R_ij + max(ε_i, ε_j) (2R_ij with equal energies): g_ij = e^{−ξ_ij}."""
+        xi = bond_parameters(self.lengths, self.energies, self.bonds)
+        xi.setflags(write=False)
+        return xi
 
     @cached_property
     def conductances(self) -> np.ndarray:
-        """g_ij / g_c = exp(-2 (R_ij - R_c)) for every bond, with g_ij = τ0/τ_ij (computed once, read-only)."""
-        g = np.exp(-2.0 * (self.lengths - self.scale_length))
+        """g_ij / g_c = exp(-(ξ_ij - 2R_c)) for every bond, with g_ij = τ0/τ_ij × occupation (computed once,
+        read-only); ξ_ij = 2R_ij without energies."""
+        if self.energies is None:
+            g = np.exp(-2.0 * (self.lengths - self.scale_length))
+        else:
+            with np.errstate(under="ignore"):
+                g = np.exp(-(self.bond_parameters - 2.0 * self.scale_length))
         g.setflags(write=False)
         return g
 
+    @cached_property
+    def weights(self) -> np.ndarray | None:
+        """Occupation weights w_i e^{ε_ref} = e^{−(ε_i − ε_ref)} of the spin problem's ground ε w_i (None:
+        all 1, equal energies).  :meth:`shifts` carries the factor e^{−ε_ref}."""
+        if self.energies is None:
+            return None
+        w = np.exp(-(self.energies - self.energy_reference))
+        w.setflags(write=False)
+        return w
+
     def shifts(self, tau_s) -> np.ndarray:
-        """ε/g_c for each τ_s (ε = τ0/τ_s in the units of :attr:`conductances`): τ_s = 0 → ∞, τ_s = ∞ → 0;
-        computed in log space, so a shift beyond float64's range is ∞ (that τ_s acts as τ_s = 0)."""
+        """ε/g_c for each τ_s (ε = τ0/τ_s in the units of :attr:`conductances`; × e^{−ε_ref} with energies,
+        so that the ground of site i is ``shifts × weights[i]``): τ_s = 0 → ∞, τ_s = ∞ → 0; computed in log
+        space, so a shift beyond float64's range is ∞ (that τ_s acts as τ_s = 0)."""
         taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
         out = np.empty(taus.shape)
         with np.errstate(divide="ignore", over="ignore"):
-            out[:] = np.exp(2.0 * self.scale_length - np.log(np.where(taus > 0, taus, 1.0)))
+            out[:] = np.exp(2.0 * self.scale_length - self.energy_reference
+                            - np.log(np.where(taus > 0, taus, 1.0)))
         out[taus == 0] = np.inf
         out[np.isinf(taus)] = 0.0
         return out
@@ -132,6 +165,14 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
     electrode_all = np.zeros(n, dtype=np.int8)
     electrode_all[x < width] = SOURCE
     electrode_all[x > side - width] = DRAIN
+    energies_all = None if sample.energies is None else np.ascontiguousarray(sample.energies[spatial], np.float64)
+    describe = (f"site_density={density:g} (n_s a_b^2), N={n} sites, hop_cutoff={hop_cutoff:g} l_c, "
+                f"electrode_width={width:.4g} a_b, side={side:.4g} a_b")
+    chosen = None
+    if energies_all is not None:
+        chosen = energy_bonds(pos, energies_all, pairs, l_c, hop_cutoff, electrode_all == SOURCE,
+                              electrode_all == DRAIN, describe)
+        pairs = chosen.pairs
 
     graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
                        shape=(n, n)).tocsr()
@@ -143,9 +184,7 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
     spanning = np.flatnonzero(has_source & has_drain)
     if spanning.size == 0:
         raise NotPercolatingError(
-            f"no bond cluster connects the source and drain electrodes for site_density="
-            f"{density:g} (n_s a_b^2), N={n} sites, hop_cutoff={hop_cutoff:g} l_c, "
-            f"electrode_width={width:.4g} a_b, side={side:.4g} a_b; use more sites or a "
+            f"no bond cluster connects the source and drain electrodes for {describe}; use more sites or a "
             f"larger hop_cutoff")
     sizes = np.bincount(labels, minlength=ncomp)
     keep_label = spanning[np.argmax(sizes[spanning])]
@@ -166,6 +205,15 @@ def build_network(sample: Sample, hop_cutoff: float = 1.5,
         arr.setflags(write=False)
     electrode = electrode_all[kept]
     electrode.setflags(write=False)
+    if chosen is None:
+        return Network(positions=cpos, site_index=site_index, bonds=bonds, lengths=lengths,
+                       electrode=electrode, side=side, site_density=density,
+                       hop_cutoff=hop_cutoff, cutoff_length=r_cut, sites=n, scale_length=l_c)
+    energies = energies_all[kept]
+    energies.setflags(write=False)
     return Network(positions=cpos, site_index=site_index, bonds=bonds, lengths=lengths,
-                   electrode=electrode, side=side, site_density=density,
-                   hop_cutoff=hop_cutoff, cutoff_length=r_cut, sites=n, scale_length=l_c)
+                   electrode=electrode, side=side, site_density=density, hop_cutoff=hop_cutoff,
+                   cutoff_length=max(r_cut, float(lengths.max(initial=0.0)) * (1 + 1e-12)), sites=n,
+                   scale_length=0.5 * chosen.xi_c, energies=energies,
+                   energy_reference=float(np.mean(energies)),
+                   equal_energy_critical_parameter=chosen.xi_c_equal)

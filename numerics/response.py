@@ -94,13 +94,15 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     pos = network.positions
     m = pos.shape[0]
     scale = network.side / network.sites / kirchhoff.total_current   # L/(N I_total)
-    sums = triad_sums(pos, network.bonds, kirchhoff.bond_current, beta, threads=threads)
+    sums = triad_sums(pos, network.bonds, kirchhoff.bond_current, beta, threads=threads, energies=network.energies)
     s_dr = scale * sums.drift_total
     axis = separation_axis(beta)
     k = taus.size
     a, b = network.bonds[:, 0], network.bonds[:, 1]
     r_ab = pos[a] - pos[b]
-    centred = pos - pos.mean(axis=0)
+    # Eq. (12) with energies weights the positions by the occupations: u = (2L/N) ε Σ_i w_i (R_i − R̄_w) σ̃_i / I
+    w = network.weights
+    centred = pos - pos.mean(axis=0) if w is None else w[:, None] * (pos - (w @ pos) / np.sum(w))
     # (𝓛R)_i = Σ_j g_ij (R_i − R_j): its moment with S̃ is the diffusion spin current, Σ_bonds R_ab g_ab ΔS̃
     gr = network.conductances[:, None] * r_ab
     lap_r = np.zeros((m, 2))
@@ -131,7 +133,7 @@ def spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, tau_s,
     node_g = np.zeros(m)
     np.add.at(node_g, a, network.conductances)
     np.add.at(node_g, b, network.conductances)
-    above = shifts > (np.max(node_g) if m else 0.0)
+    above = shifts > ((np.max(node_g) if w is None else np.max(node_g / w)) if m else 0.0)
     u_lap = np.where(above[:, None], -2 * scale * np.where(np.isinf(shifts)[:, None], 0.0, moment[:, 2:]), 0.0)
     ref_u = max(np.linalg.norm(u_dr), 1e-300)
     if diffs is None:

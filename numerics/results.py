@@ -158,7 +158,10 @@ SIMULATION_QUANTITIES = (
              "lies below float64's range, see log_border_current)"),
     Quantity("log_border_current", (), "1", "natural logarithm of border_current (finite at any size)"),
     Quantity("critical_bond_length", (), "a_b", "the sample's percolation threshold: the longest bond the strongest "
-             "path between the electrodes needs (union-find over the bonds in increasing length)"),
+             "path between the electrodes needs (union-find over the bonds in increasing length; with site "
+             "energies, that of the equal-energy problem on the same positions)"),
+    Quantity("critical_parameter", (), "1", "the sample's critical bond parameter xi_c: union-find over "
+             "xi_ij = 2R_ij/a_b + max(eps_i, eps_j)/k_BT (= 2 critical_bond_length with equal energies)"),
     Quantity("cluster_sites", (), "1", "sites in the spanning cluster", "i8"),
     Quantity("bonds", (), "1", "bonds in the spanning cluster", "i8"),
     Quantity("triangles", (), "1", "triangles (each three triads) summed in (S42), (S44)", "i8"),

@@ -69,11 +69,10 @@ from numba import njit
 
 from hopspin.errors import ParameterError
 
-from ._generated import triad_spin_generation
+from ._generated import triad_energy_weight, triad_spin_generation
 from .config import SimulationConfig, resolve_config
 from .network import Network, build_network
 from .results import Quantity, ResultSchema
-from .sample import random_sample
 from .simulate import simulate_network
 from .solvers import NetworkAnalysis, short_circuit_current, solve_kirchhoff, solve_shifted
 from .spin_orbit import UNIT_BETA_001, separation_axis
@@ -88,7 +87,7 @@ RATIO_TOLERANCE = 1e-6
 
 # ----------------------------------------------------------------------------- sources
 @njit(cache=True)
-def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, direct, coef_b, coef_a):
+def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, energies, direct, coef_b, coef_a):
     """Per bond (a, b), a < b, orientation "from b into a":
 
     direct[e]  = Σ ν Λ^{(3)}·s / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
@@ -96,8 +95,10 @@ def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, direct, coef_b, coe
     coef_a[e]  = Σ Λ^{(2)}·ĉ / g     over triads with (i, j) = (b, a)   (multiplies S^c_a, from a into b).
     ``spin`` = s (unit spin direction), ``axis`` = ĉ; for [001] with s = ŷ and ĉ = −ẑ these are
     Λ^{(3)}_y and Λ^{(2)}_z S^z (S^c = −S^z).
-    Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q).
+    Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q); with
+    site energies (``energies`` not empty) × h_kij, the ``h_emf`` of ``triad_energy_weight`` (derivations/d12).
     """
+    with_energies = energies.shape[0] > 0
     for tt in range(tri.shape[0]):
         u, v, w = tri[tt, 0], tri[tt, 1], tri[tt, 2]
         edges = (tri_edges[tt, 0], tri_edges[tt, 1], tri_edges[tt, 2])  # (u,v), (u,w), (v,w)
@@ -122,6 +123,8 @@ def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, direct, coef_b, coe
             dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
             r_kj = math.sqrt(dx * dx + dy * dy)
             scale = math.exp(2.0 * (r_ij - r_kj))
+            if with_energies:
+                scale *= triad_energy_weight(energies[i], energies[j], energies[k])[1]
             lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale  # ν Λ^(3)·s / g_ij
             lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale  # Λ^(2)·ĉ / g
             if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
@@ -142,8 +145,9 @@ def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(
     tri, tri_edges = triangle_list(pos.shape[0], bonds)
     B = bonds.shape[0]
     direct, coef_b, coef_a = np.zeros(B), np.zeros(B), np.zeros(B)
+    energies = np.zeros(0) if network.energies is None else np.ascontiguousarray(network.energies, np.float64)
     _bond_emfs(pos, bonds, tri, tri_edges, b, np.asarray(spin, dtype=np.float64),
-               np.asarray(axis, dtype=np.float64), direct, coef_b, coef_a)
+               np.asarray(axis, dtype=np.float64), energies, direct, coef_b, coef_a)
     return direct, coef_b, coef_a, int(tri.shape[0])
 
 
@@ -157,19 +161,22 @@ def precession_parts(network: Network, tau_s: np.ndarray, direction=(0.0, -1.0),
     ĉ = −ẑ: w = (0, −1), i.e. S^c = −S^z with S^z = 2ν(y − T_y), ``(𝓛 + ε) T = ε p``, ε = 1/τ_s.
     With p = p̄ + p_c (p_c the zero-mean part) T = p̄ + Z exactly, ``Z = ε (𝓛 + ε)⁻¹ p_c``
     (Z = p_c for τ_s = 0, Z = 0 for τ_s = ∞); the uniform p̄ carries no current and is dropped.
-    Z comes from the exact shifted solve (:func:`numerics.solvers.solve_shifted`).
+    Z comes from the exact shifted solve (:func:`numerics.solvers.solve_shifted`).  With site energies
+    (derivations/d12) the spin per carrier obeys (𝓛_g + εW) T = εW p: p̄ is the w-weighted mean and
+    ``Z = ε (𝓛_g + εW)⁻¹ W p_c``.
     """
     taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
     M = network.positions.shape[0]
     p = network.positions @ np.asarray(direction, dtype=np.float64)
-    pc = p - float(np.mean(p))
+    w = network.weights
+    pc = p - (float(np.mean(p)) if w is None else math.fsum(w * p) / math.fsum(w))
     Z = np.zeros((taus.size, M))
     shifts = network.shifts(taus)           # ε/g_c, in the units of the scaled conductances
     finite = np.flatnonzero((shifts > 0) & np.isfinite(shifts))
     Z[np.isinf(shifts)] = pc
     if finite.size:
         eps = shifts[finite]
-        sol = solve_shifted(network, pc, eps, analysis=analysis, engine=engine)
+        sol = solve_shifted(network, pc if w is None else w * pc, eps, analysis=analysis, engine=engine)
         Z[finite] = eps[:, None] * sol.spin
     return pc, Z
 
@@ -363,7 +370,7 @@ def spin_galvanic(config: SimulationConfig | None = None, **overrides) -> SGERes
         raise ParameterError("tau_s must be finite: at tau_s = inf both f(n_s, tau_s) vanish exactly (drift and "
                              "diffusion cancel), so the ratio (S39) is undefined", parameter="tau_s")
     t = time.perf_counter()
-    network = build_network(random_sample(cfg.site_density, cfg.sites, cfg.seed), hop_cutoff=cfg.hop_cutoff)
+    network = build_network(cfg.sample(), hop_cutoff=cfg.hop_cutoff)
     t_net = time.perf_counter() - t
     res = spin_galvanic_network(network, cfg.tau_s_array, engine=cfg.engine)
     res.seed = cfg.seed

@@ -34,7 +34,6 @@ from .network import DRAIN, SOURCE, Network, build_network, critical_length
 from .percolation import critical_parameter
 from .response import spin_response
 from .results import SIMULATION_COORDS, SIMULATION_QUANTITIES, ResultSchema
-from .sample import random_sample
 from .solvers import NetworkAnalysis, solve_kirchhoff
 from .spin_orbit import UNIT_BETA_001
 
@@ -55,7 +54,9 @@ class SimulationResult(ResultSchema):
     f_diff, f : (K,) diffusion part (S45) and total f = f_dr + f_diff
     border_current : particle current through one border (Kirchhoff units: ΔV = 1, g = e^{−2R}); 0 where
         it lies below float64's range;  log_border_current : its natural logarithm (always finite)
-    critical_bond_length : the sample's percolation threshold in a_b (union-find; → l_c for large N)
+    critical_bond_length : the sample's percolation threshold in a_b (union-find; → l_c for large N; with
+        site energies that of the equal-energy problem on the same positions)
+    critical_parameter : ξ_c of the sample, union-find over ξ_ij = 2R_ij + max(ε_i, ε_j) (energies in k_BT)
     cluster_sites, bonds, triangles : size of the spanning cluster
     max_conservation_error : largest node-current imbalance / I_total of the Kirchhoff solve
     max_balance_error : largest backward (multifrontal) or balance (backprop) error of the (S43) solves
@@ -84,6 +85,7 @@ class SimulationResult(ResultSchema):
     kkm_error: float = 0.0
     log_border_current: float = float("nan")
     critical_bond_length: float = float("nan")
+    critical_parameter: float = float("nan")
     eq12_error: float | None = None
     timings: dict = field(default_factory=dict)
     positions: np.ndarray | None = field(default=None, repr=False)
@@ -140,7 +142,7 @@ def simulate(config: SimulationConfig | None = None, *, progress: Callable[[str]
     timings = {}
     t0 = time.perf_counter()
     say(f"sample and bond network: N = {cfg.sites} sites, n_s a_b^2 = {cfg.site_density:g}, seed {cfg.seed}")
-    sample = random_sample(cfg.site_density, cfg.sites, cfg.seed)
+    sample = cfg.sample()
     network = build_network(sample, hop_cutoff=cfg.hop_cutoff, electrode_width=electrode_width)
     timings["network"] = time.perf_counter() - t0
     say(f"network: {network.positions.shape[0]} cluster sites, {network.bonds.shape[0]} bonds "
@@ -203,12 +205,13 @@ def _simulate_network(network, tau_s, beta, progress, keep_fields, threads, engi
         + ("" if response.eq12_error is None else f", Eq. (12) check {response.eq12_error:.1e}") + ")")
     n = network.sites
     log_i = float(np.log(i_total) - 2.0 * network.scale_length)   # the solves use g/g_c, g_c = e^{-2 R_c}
-    l_c_sample = 0.5 * critical_parameter(network.positions.shape[0], network.bonds, 2.0 * network.lengths,
-                                          network.electrode == SOURCE, network.electrode == DRAIN)
+    xi_c = critical_parameter(network.positions.shape[0], network.bonds, network.bond_parameters,
+                              network.electrode == SOURCE, network.electrode == DRAIN)
+    l_c_sample = 0.5 * (xi_c if network.energies is None else network.equal_energy_critical_parameter)
     return SimulationResult(
         site_density=network.site_density, sites=n, seed=None, hop_cutoff=network.hop_cutoff,
         tau_s=taus, f_dr=f_dr, f_diff=f_diff, f=f, border_current=float(np.exp(log_i)), log_border_current=log_i,
-        critical_bond_length=l_c_sample,
+        critical_bond_length=l_c_sample, critical_parameter=xi_c,
         cluster_sites=int(network.positions.shape[0]), bonds=int(network.bonds.shape[0]),
         triangles=response.triangles, max_conservation_error=float(kirchhoff.max_conservation_error),
         max_balance_error=response.max_balance_error, kkm_error=response.kkm_error,

@@ -27,7 +27,7 @@ from .config import SimulationConfig, resolve_config
 from .network import build_network
 from .response import SpinResponse, spin_response
 from .results import Quantity, ResultSchema
-from .sample import Sample, random_sample
+from .sample import Sample
 from .solvers import NetworkAnalysis, solve_kirchhoff
 from .spin_orbit import cisp_structure
 
@@ -40,7 +40,8 @@ def rotate_sample(sample: Sample) -> Sample:
     """The sample rotated by −90° and shifted back into the square: ``(x, y) → (y, L − x)``."""
     pos = sample.positions
     rotated = np.column_stack([pos[:, 1], sample.side - pos[:, 0]])
-    return Sample(positions=rotated, side=sample.side, site_density=sample.site_density, seed=sample.seed)
+    return Sample(positions=rotated, side=sample.side, site_density=sample.site_density, seed=sample.seed,
+                  energies=sample.energies)
 
 
 def predicted_tensor(beta, f: float) -> np.ndarray:
@@ -132,7 +133,7 @@ def cisp_tensor(config: SimulationConfig | None = None, *, sample: Sample | None
     cfg = resolve_config(config, overrides).check()
     taus = cfg.tau_s_array
     beta = cfg.beta_matrix
-    sample = sample or random_sample(cfg.site_density, cfg.sites, cfg.seed)
+    sample = sample or cfg.sample()
     runs, conservation = [], 0.0
     sge = np.zeros((taus.size, 2, 3)) if with_sge else None
     for nu, (smp, b) in enumerate(((sample, beta), (rotate_sample(sample), beta @ ROTATION.T))):

@@ -4,7 +4,9 @@ A triad (i; j, k) is three sites joined pairwise by bonds (every hop shorter tha
 cut-off).  Each triangle {a, b, c} of the bond graph gives three triads, one per choice of
 the generating site i, with the unordered pair (j, k) the other two — the primed sum of
 (S42)/(S44).  Its spin generation per unit current I_kj comes from the generated kernel
-``numerics._generated.triad_spin_generation`` for the β given at run time.
+``numerics._generated.triad_spin_generation`` for the β given at run time; with site energies it is
+multiplied by the triad's energy factor h_ikj (``numerics._generated.triad_energy_weight``,
+derivations/d12: ``τ_kj Q_ikj = e^{R_kj−R_ik−R_ij} h_ikj/8``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ._generated import triad_spin_generation
+from ._generated import triad_energy_weight, triad_spin_generation
 from ._threads import run_in_threads
 
 __all__ = ["TriadSums", "triad_sums", "triangle_list", "count_triangles", "bond_lookup"]
@@ -97,8 +99,10 @@ def triangle_list(n_sites: int, bonds: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 @njit(cache=True, nogil=True)
-def _accumulate(pos, bonds, current, beta, tri, edges, drift_site, source_site, sge_total):
-    """The three triads (i; j, k) of every triangle, one per generating site i."""
+def _accumulate(pos, bonds, current, beta, tri, edges, energies, drift_site, source_site, sge_total):
+    """The three triads (i; j, k) of every triangle, one per generating site i (``energies`` empty: all
+    equal, h = 1)."""
+    with_energies = energies.shape[0] > 0
     b = beta
     for t in range(tri.shape[0]):
         u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
@@ -114,6 +118,8 @@ def _accumulate(pos, bonds, current, beta, tri, edges, drift_site, source_site, 
                 continue
             out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
                                         b[0], b[1], b[2], b[3], b[4], b[5])
+            if with_energies:
+                cur = cur * triad_energy_weight(energies[i], energies[j], energies[k])[0]
             drift_site[i, 0] += cur * out[0]
             drift_site[i, 1] += cur * out[1]
             drift_site[i, 2] += cur * out[2]
@@ -150,7 +156,7 @@ class TriadSums:
 
 
 def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarray, beta,
-               threads: int | None = None) -> TriadSums:
+               threads: int | None = None, energies: np.ndarray | None = None) -> TriadSums:
     """Sum the generated per-triad kernels over every triad of the network.
 
     Parameters
@@ -162,6 +168,8 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
         Spin-orbit matrix in units ħ²/(m a_b) (rows spin x, y, z; columns k_x, k_y).
     threads : int, optional
         Threads for the sum (default: all cores); the result is the same for any count.
+    energies : (M,) array, optional
+        Site energies in k_BT: every triad is weighted by its energy factor h_ikj (None: h = 1).
 
     Returns
     -------
@@ -173,6 +181,7 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
     n = positions.shape[0]
     tri, edges = triangle_list(n, bonds)
     current = np.ascontiguousarray(bond_current, dtype=np.float64)
+    site_energies = np.zeros(0) if energies is None else np.ascontiguousarray(energies, dtype=np.float64)
     # a fixed split into CHUNKS parts, each summed into its own buffers and the buffers added in
     # a fixed order: the result does not depend on how many threads run the parts
     cut = np.linspace(0, tri.shape[0], CHUNKS + 1).astype(np.int64)
@@ -180,7 +189,7 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
 
     def run(c):
         lo, hi = cut[c], cut[c + 1]
-        _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], *parts[c])
+        _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], site_energies, *parts[c])
 
     run_in_threads(run, range(CHUNKS), max(1, min(CHUNKS, int(threads or os.cpu_count() or 1))))
     drift, source, sge = parts[0]

@@ -11,10 +11,12 @@ import math
 
 import numpy as np
 
-from .network import Network
 from hopspin.errors import ParameterError
 
 from .config import SimulationConfig, resolve_config
+from .energies import bond_parameters, check_site_energies
+from .network import DRAIN, SOURCE, Network
+from .percolation import critical_parameter
 from .simulate import SimulationResult, simulate_network
 
 __all__ = ["triangle_network", "simulate_triangle", "triangle", "s46"]
@@ -25,8 +27,9 @@ __all__ = ["triangle_network", "simulate_triangle", "triangle", "s46"]
 SIDE_RANGE = (1e-6, 700.0)
 
 
-def triangle_network(side: float) -> Network:
-    """Three sites at the corners of an equilateral triangle of side ``side`` (in a_b)."""
+def triangle_network(side: float, energies=None) -> Network:
+    """Three sites at the corners of an equilateral triangle of side ``side`` (in a_b); ``energies``
+    (three values in k_BT, optional) are the site energies (derivations/d12, step 20)."""
     lo, hi = SIDE_RANGE
     if isinstance(side, bool) or not isinstance(side, (int, float, np.floating, np.integer)) \
             or not (math.isfinite(side) and lo <= side <= hi):
@@ -35,29 +38,37 @@ def triangle_network(side: float) -> Network:
     pos = np.array([[0.0, 0.0], [side, 0.0], [side / 2, math.sqrt(3) * side / 2]])
     bonds = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
     lengths = np.linalg.norm(pos[bonds[:, 0]] - pos[bonds[:, 1]], axis=1)
-    return Network(positions=pos, site_index=np.arange(3), bonds=bonds, lengths=lengths,
-                   electrode=np.array([-1, 1, 0], dtype=np.int8), side=math.sqrt(3) * side / 2,
-                   site_density=float("nan"),
-                   hop_cutoff=float("nan"), cutoff_length=side * (1 + 1e-9), sites=3, scale_length=float(side))
+    electrode = np.array([SOURCE, DRAIN, 0], dtype=np.int8)
+    common = dict(positions=pos, site_index=np.arange(3), bonds=bonds, lengths=lengths, electrode=electrode,
+                  side=math.sqrt(3) * side / 2, site_density=float("nan"), hop_cutoff=float("nan"),
+                  cutoff_length=side * (1 + 1e-9), sites=3)
+    if energies is None:
+        return Network(**common, scale_length=float(side))
+    e = check_site_energies(energies, 3)
+    xi_c = critical_parameter(3, bonds, bond_parameters(lengths, e, bonds), electrode == SOURCE, electrode == DRAIN)
+    return Network(**common, scale_length=0.5 * xi_c, energies=e, energy_reference=float(np.mean(e)))
 
 
-def simulate_triangle(side: float, tau_s, engine: str = "multifrontal") -> SimulationResult:
+def simulate_triangle(side: float, tau_s, engine: str = "multifrontal", energies=None) -> SimulationResult:
     """f_dr and f_diff of the triangle through the general network pipeline (S42)–(S45)."""
-    return simulate_network(triangle_network(side), np.atleast_1d(np.asarray(tau_s, dtype=float)), engine=engine)
+    return simulate_network(triangle_network(side, energies), np.atleast_1d(np.asarray(tau_s, dtype=float)),
+                            engine=engine)
 
 
-def triangle(side: float, config: SimulationConfig | None = None, **overrides) -> SimulationResult:
+def triangle(side: float, config: SimulationConfig | None = None, *, energies=None, **overrides) -> SimulationResult:
     """The equilateral triangle of side ``side`` (in a_b) through the general pipeline, (S46).
 
     Only ``tau_s``, ``engine`` and ``threads`` of the configuration apply (the triangle has no site
-    density, size or seed); ``site_density`` and ``sites`` of the result are NaN and 3.
+    density, size or seed); ``site_density`` and ``sites`` of the result are NaN and 3.  ``energies``:
+    the three site energies in k_BT (source corner, drain corner, apex), default all equal.
     """
-    ignored = {"site_density", "sites", "seed", "hop_cutoff", "beta"} & set(overrides)
+    ignored = {"site_density", "sites", "seed", "hop_cutoff", "beta", "energy_disorder", "energy_distribution",
+               "site_energies"} & set(overrides)
     if ignored:
         raise ParameterError(f"the triangle has no {', '.join(sorted(ignored))}: only tau_s, engine and threads "
                              "apply", parameter=sorted(ignored)[0])
     cfg = resolve_config(config, overrides)
-    net = triangle_network(side)
+    net = triangle_network(side, energies)
     return simulate_network(net, cfg.tau_s_array, engine=cfg.engine, threads=cfg.threads)
 
 

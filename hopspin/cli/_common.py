@@ -15,7 +15,7 @@ import time
 from hopspin.errors import HopspinError, ParameterError
 
 __all__ = ["Parser", "UsageError", "progress_printer", "print_json", "dumps_json", "finite_float", "positive_int",
-           "nonnegative_int", "tau_value", "add_config_options", "config_from_args", "WARNINGS"]
+           "nonnegative_int", "tau_value", "add_config_options", "add_energy_options", "config_from_args", "WARNINGS"]
 
 
 class _Warnings:
@@ -137,8 +137,10 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def add_config_options(p, *, density_default=None, sites_default=None, tau_default=(0.0,), seeds=True) -> None:
-    """The :class:`numerics.config.SimulationConfig` options shared by simulate, onsager, hanle, …"""
+def add_config_options(p, *, density_default=None, sites_default=None, tau_default=(0.0,), seeds=True,
+                       energies=False) -> None:
+    """The :class:`numerics.config.SimulationConfig` options shared by simulate, onsager, hanle, …
+    (``energies``: also the site-energy options, for the commands whose physics includes them)."""
     p.add_argument("--site-density", type=finite_float, required=density_default is None, default=density_default,
                    metavar="NS_AB2", action=_Once, help="n_s a_b^2, in (0, 1); the paper's range is 0.002-0.1")
     p.add_argument("--sites", type=positive_int, required=sites_default is None, default=sites_default, metavar="N",
@@ -153,6 +155,17 @@ def add_config_options(p, *, density_default=None, sites_default=None, tau_defau
     p.add_argument("--solver", choices=("multifrontal", "backprop"), default="multifrontal", action=_Once,
                    help="exact engine of every solve: supernodal dense fronts (default, fast) or the one-pivot "
                         "back-propagation (slower; also checks Eq. (12) on every run)")
+    if energies:
+        add_energy_options(p)
+
+
+def add_energy_options(p) -> None:
+    """``--energy-disorder X [--energy-distribution uniform|gaussian]`` (X = W/k_BT)."""
+    p.add_argument("--energy-disorder", type=finite_float, default=0.0, metavar="W_KT", action=_Once,
+                   help="spread of the site energies W/k_BT (>= 0; default 0: all sites at the same energy). "
+                        "Boltzmann statistics (n << n_s), Miller-Abrahams rates")
+    p.add_argument("--energy-distribution", choices=("uniform", "gaussian"), default="uniform", action=_Once,
+                   help="site energies uniform of width W (default) or Gaussian of r.m.s. W")
 
 
 def config_from_args(args, **extra):
@@ -162,5 +175,6 @@ def config_from_args(args, **extra):
     seeds = getattr(args, "seed", [0])
     if len(set(seeds)) != len(seeds):
         raise ParameterError(f"--seed lists a seed twice: {seeds}", parameter="seed")
+    energy = {k: getattr(args, k) for k in ("energy_disorder", "energy_distribution") if hasattr(args, k)}
     return SimulationConfig(site_density=args.site_density, sites=args.sites, seed=seeds[0], tau_s=tuple(args.tau_s),
-                            hop_cutoff=args.cutoff, engine=args.solver, **extra)
+                            hop_cutoff=args.cutoff, engine=args.solver, **energy, **extra)

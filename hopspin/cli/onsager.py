@@ -24,7 +24,7 @@ UNITS = ("sigma_sge and sigma_cisp are the dimensionless f of Eqs. (14) and (13)
 def register(sub) -> None:
     """Add the ``onsager`` sub-command to an argparse sub-parsers object."""
     p = sub.add_parser("onsager", help="SGE by its own route vs CISP on the same sample: checks (S39) to 1e-6")
-    add_config_options(p, density_default=0.01, sites_default=20000, tau_default=(10.0, 1000.0, 1e6))
+    add_config_options(p, density_default=0.01, sites_default=20000, tau_default=(10.0, 1000.0, 1e6), energies=True)
     p.add_argument("--json", action="store_true", help="print a JSON list with one record per seed")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     p.set_defaults(func=run)

@@ -104,7 +104,7 @@ def _cmd_triangle(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("simulate", help="percolation simulation of f(n_s, tau_s) (S40)-(S45)")
-    add_config_options(p)
+    add_config_options(p, energies=True)
     p.add_argument("--beta", metavar="MATRIX", help="general spin-orbit matrix (3x2 or 2x2 nested list in "
                    "hbar^2/(m a_b), or rd:ALPHA,BETA_D / rashba:A / dresselhaus:B / 110:BETA_ZX[,ALPHA]): "
                    "prints the full CISP tensor (fields along x and y) and spin currents")

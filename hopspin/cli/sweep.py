@@ -26,6 +26,11 @@ Options
     Spin relaxation times in tau_0, same syntax (``0 1e2:1e14:25:log``); every run computes all.
 --cutoff X
     Bond cut-off in l_c (default 1.5).
+--energy-disorder GRID
+    Spread of the site energies W/k_BT (same syntax; default 0: equal energies).  One value: every run
+    has it; several: W/k_BT becomes a dimension of the store.
+--energy-distribution uniform|gaussian
+    Site energies uniform of width W (default) or Gaussian of r.m.s. W.
 --out PATH
     Store: ``*.nc`` (netCDF, h5netcdf) or ``*.zarr``; a journal ``PATH.journal.jsonl`` sits next to it.
 --scheduler ADDRESS
@@ -70,6 +75,13 @@ def _cmd_sweep(args) -> int:
 
     densities = _grid_option("--site-density", args.site_density)
     taus = _grid_option("--tau-s", args.tau_s)
+    grid, fixed = {}, {"energy_distribution": args.energy_distribution}
+    if args.energy_disorder is not None:
+        disorder = _grid_option("--energy-disorder", args.energy_disorder).tolist()
+        if len(disorder) > 1:
+            grid["energy_disorder"] = disorder
+        else:
+            fixed["energy_disorder"] = disorder[0]
     try:
         seeds = parse_seeds(args.seeds)
     except GridError as exc:
@@ -82,8 +94,8 @@ def _cmd_sweep(args) -> int:
     say = progress_printer(not args.quiet)
     try:
         ds = run_sweep(out=args.out, site_density=densities, seeds=seeds, sites=args.sites, tau_s=taus.tolist(),
-                       hop_cutoff=args.cutoff, scheduler=args.scheduler, workers=args.workers,
-                       progress=not args.quiet, retries=args.retries, confirm=args.yes, say=say)
+                       hop_cutoff=args.cutoff, scheduler=args.scheduler, workers=args.workers, grid=grid or None,
+                       progress=not args.quiet, retries=args.retries, confirm=args.yes, say=say, **fixed)
     except SweepIncomplete as exc:
         print(f"hopspin: error: {exc}", file=sys.stderr)
         return 1
@@ -117,6 +129,10 @@ def register(sub) -> None:
     p.add_argument("--tau-s", nargs="+", default=["0"], metavar="GRID",
                    help="spin relaxation times in tau_0 (numbers and ranges; default 0)")
     p.add_argument("--cutoff", type=float, default=1.5, metavar="X", help="bond cut-off in l_c (default 1.5)")
+    p.add_argument("--energy-disorder", nargs="+", metavar="GRID",
+                   help="W/k_BT of the site energies (numbers and ranges; several values: a store dimension)")
+    p.add_argument("--energy-distribution", choices=("uniform", "gaussian"), default="uniform",
+                   help="site energies uniform of width W (default) or Gaussian of r.m.s. W")
     p.add_argument("--out", required=True, metavar="PATH", help="store: *.nc (netCDF) or *.zarr")
     p.add_argument("--scheduler", metavar="ADDRESS", help="existing dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--workers", type=int, metavar="K", help="workers of the embedded LocalCluster (default: cores)")

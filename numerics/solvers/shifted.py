@@ -1,9 +1,10 @@
-"""Steady state of the spin-diffusion problem (S43) for many shifts: (L + ε) S = source, both engines.
+"""Steady state of the spin-diffusion problem (S43) for many shifts: (L + εW) S = source, both engines.
 
-All M cluster sites are ordinary nodes (closed spin system, no electrodes).  For each shift
-ε = τ0/τ_s ≥ 0 (ε = ∞ allowed: S = 0) the zero-mean part S0 = (L + ε)⁻¹ (source − mean(source)) is
-computed by the subtraction-free elimination with ε as a conductance to a ground node; the uniform
-part mean/ε is reported apart (it never enters a current).  The symbolic analysis is shared by all
+All M cluster sites are ordinary nodes (closed spin system, no electrodes).  W = diag(w_i) is the
+network's occupation weights (:attr:`numerics.network.Network.weights`; W = 1 with equal energies).  For
+each shift ε = τ0/τ_s ≥ 0 (ε = ∞ allowed: S = 0) the part S0 = (L + εW)⁻¹ (source − c w), c = Σ source/Σ w,
+with Σ w S0 = 0, is computed by the subtraction-free elimination with ε w_i as a conductance to a ground
+node; the uniform part c/ε is reported apart (it never enters a current).  The symbolic analysis is shared by all
 shifts (:class:`numerics.solvers.analysis.NetworkAnalysis`); the numeric elimination is redone per
 shift (ε enters every pivot).  The public entry point is :func:`numerics.solvers.solve_shifted`.
 """
@@ -27,7 +28,8 @@ from .backward_error import backward_error
 from .memory import check_memory, lanes_per_batch, workers_that_fit
 from .symbolic import bond_locations, plan_elimination
 
-__all__ = ["ShiftedSolution", "shifted_multifrontal", "shifted_backprop", "prepare"]
+__all__ = ["ShiftedSolution", "shifted_multifrontal", "shifted_backprop", "prepare", "ground",
+           "remove_weighted_mean", "solve_zero_weighted_mean"]
 
 #: override of the lane count of the backprop engine (tests, benchmarks)
 LANES: int | None = None
@@ -41,7 +43,7 @@ class ShiftedSolution:
     shifts: np.ndarray  # (K,) eps = tau_0 / tau_s
     bond_difference: np.ndarray | None  # (K, B) D_b = g_ij (S_j - S_i) for bond (i, j); None (multifrontal)
     spin: np.ndarray | None  # (K, M) zero-mean part S0 = (L + eps)^-1 (source - mean); None if not kept
-    uniform_part: np.ndarray  # (K,) mean(source)/eps (inf if eps == 0 and mean != 0; 0 if mean == 0)
+    uniform_part: np.ndarray  # (K,) c/eps, c = Σ source/Σ w (inf if eps == 0 and c != 0; 0 if c == 0)
     source_mean: float
     max_balance_error: np.ndarray  # (K,) see numerics.solvers.solve_shifted
     method: str
@@ -61,6 +63,7 @@ class Prepared:
     shifts: np.ndarray
     s0: np.ndarray
     mean: float
+    weights: np.ndarray | None  # w_i of the ground ε w_i (None: all 1)
     scale: float
     uniform: np.ndarray
     todo: list
@@ -87,31 +90,46 @@ def prepare(network, source, shifts, moments) -> Prepared:
                              "not (a NaN or infinite spin-orbit matrix or current?)", parameter="source")
     if moments is not None:
         moments = np.asarray(moments, dtype=np.float64).reshape(M, -1)
-    mean = float(np.mean(source)) if M else 0.0
-    s0 = source - mean
+    w = network.weights
+    if w is None:
+        mean = float(np.mean(source)) if M else 0.0
+        s0 = source - mean
+    else:
+        mean = math.fsum(source) / math.fsum(w) if M else 0.0
+        s0 = source - mean * w
     scale = float(np.max(np.abs(source))) if M else 0.0
     uniform = np.array([0.0 if mean == 0.0 else (math.copysign(math.inf, mean) if eps == 0.0 else mean / eps)
                         for eps in shifts])
     todo = [k for k in range(shifts.size) if not (math.isinf(shifts[k]) or scale == 0.0)]
     node_g = np.bincount(network.bonds.ravel(), weights=np.repeat(network.conductances, 2), minlength=M) \
         if network.bonds.size else np.zeros(M)
-    g_max = float(np.max(node_g)) if M else 0.0
+    g_max = (float(np.max(node_g)) if w is None else float(np.max(node_g / w))) if M else 0.0
     big = [k for k in todo if shifts[k] > BIG_SHIFT * g_max]
     todo = [k for k in todo if k not in big]
-    return Prepared(shifts, s0, mean, scale, uniform, todo, big, moments, t0)
+    return Prepared(shifts, s0, mean, w, scale, uniform, todo, big, moments, t0)
+
+
+def ground(prep: Prepared, eps: float):
+    """The ground conductances ε w_i of shift ε (a number with equal energies)."""
+    return eps if prep.weights is None else eps * prep.weights
+
+
+def remove_weighted_mean(S: np.ndarray, weights: np.ndarray | None) -> None:
+    """In place: S − Σ w S/Σ w (the exact constraint Σ w S0 = 0 of a source with Σ (source − c w) = 0)."""
+    S -= S.mean() if weights is None else math.fsum(weights * S) / math.fsum(weights)
 
 
 def _analytic_big_shifts(network, prep: Prepared, S, mom, err) -> None:
-    """S = s0/ε for the shifts far above every conductance (exact to float64 there; see BIG_SHIFT)."""
+    """S = s0/(ε w) for the shifts far above every conductance (exact to float64 there; see BIG_SHIFT)."""
     bonds = network.bonds
     for k in prep.big:
         eps = float(prep.shifts[k])
-        Sk = prep.s0 / eps
+        Sk = prep.s0 / ground(prep, eps)
         if S is not None:
             S[k] = Sk
         if mom is not None:
-            mom[k] = (prep.moments.T @ prep.s0) / eps
-        err[k] = backward_error(bonds[:, 0], bonds[:, 1], network.conductances, eps, Sk, prep.s0)
+            mom[k] = prep.moments.T @ Sk
+        err[k] = backward_error(bonds[:, 0], bonds[:, 1], network.conductances, ground(prep, eps), Sk, prep.s0)
 
 
 def _workers(threads, todo) -> int:
@@ -139,21 +157,25 @@ def shifted_multifrontal(network, analysis, prep: Prepared, tolerance: float = 1
         a, b = bonds[:, 0], bonds[:, 1]
         workers = workers_that_fit(sn, M, _workers(threads, prep.todo))
 
+        w = prep.weights
+        w_order = None if w is None else np.ascontiguousarray(w[order])
+
         def work(k):
             eps = float(shifts[k])
-            fvals, cinv = _mf.factor(sn, g, np.full(sn.n, eps))
-            Sp = _mf.solve_zero_mean(sn, fvals, cinv, rhs)
+            fvals, cinv = _mf.factor(sn, g, np.full(sn.n, eps) if w is None else eps * w_order)
+            Sp = _mf.solve_zero_mean(sn, fvals, cinv, rhs) if w is None else \
+                solve_zero_weighted_mean(sn, fvals, cinv, rhs, w_order)
             del fvals
             Sk = np.empty(M)
             Sk[order] = Sp
-            # Σ S = Σ(source - mean)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
+            # Σ w S = Σ(source - c w)/ε = 0 exactly; the rounding of the mean removal (~1e-16 |source|)
             # would otherwise come back as a uniform offset ~1e-16 |source| / ε
-            Sk -= Sk.mean()
+            remove_weighted_mean(Sk, w)
             if S is not None:
                 S[k] = Sk
             if mom is not None:
                 mom[k] = moments.T @ Sk
-            err[k] = backward_error(a, b, g, eps, Sk, s0)
+            err[k] = backward_error(a, b, g, ground(prep, eps), Sk, s0)
 
         # one BLAS thread per worker when several run: the workers already fill the cores
         with threadpool_limits(limits=1) if workers > 1 else contextlib.nullcontext():
@@ -185,6 +207,7 @@ def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9,
     S = np.zeros((K, M))
     err = np.zeros(K)
     s_pos = np.ascontiguousarray(s0[plan.order])
+    w_pos = None if prep.weights is None else np.ascontiguousarray(prep.weights[plan.order])
     loc = bond_locations(plan, bonds)
     workers = _workers(threads, prep.todo)
     lanes = lanes_per_batch(plan.nnz, len(prep.todo), workers, LANES)
@@ -194,7 +217,7 @@ def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9,
         eps = shifts[batch]
         Kb = len(batch)
         vals = np.repeat(plan.vals0[:, None], Kb, axis=1)
-        gamma = np.repeat(eps[None, :], M, axis=0)
+        gamma = np.repeat(eps[None, :], M, axis=0) if w_pos is None else w_pos[:, None] * eps[None, :]
         # eps == 0 lanes: the last position is the reference node (pivot stored as inf)
         C, bad = _lanes.factor_lanes(plan.ptr, plan.idx, vals, gamma, M)
         if bad >= 0:
@@ -214,22 +237,23 @@ def shifted_backprop(network, analysis, prep: Prepared, tolerance: float = 1e-9,
                 continue
             Sk = np.empty(M)
             Sk[plan.order] = V[:, j]
-            Sk -= Sk.mean()  # exact zero mean (see the multifrontal engine)
+            remove_weighted_mean(Sk, prep.weights)  # exact Σ w S = 0 (see the multifrontal engine)
             S[k] = Sk
             flow = plan.edge_g * P[plan.edge_entry, j]
             Dk = np.where(plan.edge_flip, -flow, flow)[loc]  # bond (i, j): flow from j into i
             D[k] = Dk
             net = np.bincount(bonds[:, 0], weights=Dk, minlength=M) \
                 - np.bincount(bonds[:, 1], weights=Dk, minlength=M)
-            err[k] = float(np.max(np.abs(net - eps[j] * Sk + s0))) / prep.scale
+            err[k] = float(np.max(np.abs(net - ground(prep, eps[j]) * Sk + s0))) / prep.scale
 
     abs_source = float(np.sum(np.abs(s_pos)))
     tiny: list = []
     run_in_threads(work, batches, workers)
     if tiny:
         _limit_of_vanishing_shift(network, prep, shifts, tiny, S, D, err, work)
-    for k in prep.big:  # S = s0/ε exactly there: D_b = g_b (s0_j − s0_i)/ε
-        D[k] = g * (s0[bonds[:, 1]] - s0[bonds[:, 0]]) / shifts[k]
+    for k in prep.big:  # S = s0/(ε w) exactly there: D_b = g_b (S_j − S_i)
+        Sk = s0 / ground(prep, float(shifts[k]))
+        D[k] = g * (Sk[bonds[:, 1]] - Sk[bonds[:, 0]])
     _analytic_big_shifts(network, prep, S, None, err)
     moment = None if prep.moments is None else S @ prep.moments
     return _checked(ShiftedSolution(
@@ -252,7 +276,7 @@ def _limit_of_vanishing_shift(network, prep, shifts, tiny, S, D, err, work) -> N
     for k in tiny:
         S[k], D[k] = S[spare], D[spare]
         net = np.bincount(bonds[:, 0], weights=D[k], minlength=M) - np.bincount(bonds[:, 1], weights=D[k], minlength=M)
-        err[k] = float(np.max(np.abs(net - shifts[k] * S[k] + prep.s0))) / prep.scale
+        err[k] = float(np.max(np.abs(net - ground(prep, float(shifts[k])) * S[k] + prep.s0))) / prep.scale
 
 
 def _checked(sol: ShiftedSolution, tolerance: float, what: str) -> ShiftedSolution:
@@ -260,3 +284,19 @@ def _checked(sol: ShiftedSolution, tolerance: float, what: str) -> ShiftedSoluti
     if not np.all(err <= tolerance):
         raise SpinBalanceError(f"{what} {float(np.max(err)):.3g} exceeds the tolerance {tolerance:g}")
     return sol
+
+
+def solve_zero_weighted_mean(plan, fvals, cinv, rhs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`numerics.solvers.multifrontal.solve_zero_mean` for the ground ε w_i: the solution with
+    Σ w S = 0 (``rhs``, ``weights`` and the result in the plan's input positions).  The root's rounding
+    residual is handled as there, the root value taken from Σ w (A + σB) = 0 of the split solve."""
+    b = np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm])
+    args = (plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv)
+    S = _mf._solve(*args, b, False, 0.0)
+    if cinv[-1] > 0 and 1.2e-16 * float(np.sum(np.abs(b))) * float(cinv[-1]) > 1e-3 * float(np.max(np.abs(S))):
+        wp = np.asarray(weights, np.float64)[plan.perm]
+        A, B, _ = _mf._solve_split(*args, b)
+        S = _mf._solve(*args, b, True, -math.fsum(wp * A) / math.fsum(wp * B))
+    out = np.empty_like(S)
+    out[plan.perm] = S
+    return out

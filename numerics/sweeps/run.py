@@ -190,6 +190,10 @@ def run_sweep(config: SimulationConfig | None = None, *, out, site_density=None,
             if cell[-1] == axes["seed"][0]:
                 cfg.model_warnings()  # refuses a sample far too small
     fixed = {k: getattr(base, k) for k in ("sites", "hop_cutoff") if k not in names}
+    if "energy_disorder" in names or base.energy_disorder:     # equal-energy stores keep their old header
+        fixed["energy_distribution"] = base.energy_distribution
+        if "energy_disorder" not in names:
+            fixed["energy_disorder"] = base.energy_disorder
     params = {**fixed, "tau_s": list(base.tau_s)}
     check_location(out)   # the store's place, before anything is said or started
     n_workers = int(workers) if workers else (os.cpu_count() or 1)

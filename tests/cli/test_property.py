@@ -18,7 +18,7 @@ from hopspin.cli import main
 
 #: keys whose value may legitimately be null in a record (optional or not applicable, never a lost number)
 NULLABLE = {"beta", "threads", "seed", "eq12_error", "sigma_she", "spin_current", "drift_spin_current", "sge_tensor",
-            "onsager_error", "simulation"}
+            "onsager_error", "simulation", "site_energies"}
 #: words that name a parameter in an error line (option names and their config field names)
 PARAMETER_WORDS = ("site-density", "site_density", "sites", "seed", "tau", "cutoff", "beta", "side", "order",
                    "format", "--out", "out", "workers", "retries", "solver", "engine", "--f", "f0", "field",
