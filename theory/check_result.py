@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["CheckResult", "run_check"]
+__all__ = ["CheckResult", "run_check", "cached_check"]
 
 
 @dataclass
@@ -32,3 +34,17 @@ def run_check(fn: Callable[[], CheckResult]) -> CheckResult:
         result = CheckResult(fn.__name__, "?", False, detail=f"error: {type(exc).__name__}: {exc}")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def cached_check(fn: Callable[[], CheckResult]) -> Callable[[], CheckResult]:
+    """A check computed once per process (checks are pure: no arguments, deterministic): ``hopspin verify``,
+    the derivation chain that quotes the same checks and ``reproduce`` share one computation.  Each call
+    returns a fresh copy, so callers may set ``seconds``."""
+    once = functools.cache(fn)
+
+    @functools.wraps(fn)
+    def wrapper() -> CheckResult:
+        return dataclasses.replace(once())
+
+    wrapper.uncached = fn
+    return wrapper

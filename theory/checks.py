@@ -13,7 +13,7 @@ import sympy as sp
 
 from . import coefficients as co
 from . import models
-from .check_result import CheckResult, run_check
+from .check_result import CheckResult, cached_check, run_check
 from .energies_checks import ENERGY_CHECKS
 from .flux import FLUX_CHECKS
 from .onsager import onsager_chain
@@ -61,6 +61,7 @@ def _quaternion_loop():
     return u_ij, u_jk, u_ki, dagger(u_ij), dagger(u_jk), dagger(u_ki)
 
 
+@cached_check
 def check_lambda_relation() -> CheckResult:
     """Eq. (7): ``Λ_ikj = 4(W_ikj − G_ikj)``, exactly (all orders, any β): for arbitrary hopping factors
     Û = q0 − i q·σ through the implementation's own (S15)–(S18), and exp(−i d·σ) is such a factor."""
@@ -77,6 +78,7 @@ def check_lambda_relation() -> CheckResult:
 
 # --------------------------------------------------------------------------- (S14)
 
+@cached_check
 def check_s14_exact() -> CheckResult:
     """(S14): ``W_jki + W_kji = G_jki + G_kji`` to all orders in d, any β, Q from (S21): for arbitrary
     hopping factors with Û_ba = Û_ab† (exp(−i d·σ) is one, :func:`_hopping_factors_are_quaternions`)."""
@@ -97,6 +99,7 @@ def check_s14_exact() -> CheckResult:
 
 # --------------------------------------------------------------------------- Eq. (9)
 
+@cached_check
 def check_eq9_001() -> CheckResult:
     """Eqs. (9a), (9b) at third order for the [001] form, and the order structure."""
     parts = co.triad_coefficients_by_order(MODEL_001, 3)
@@ -136,6 +139,7 @@ def general_beta_formulas(model, origin: str | None = None) -> dict[str, tuple]:
     return {"G": _vec(g), "W": _vec(w)}
 
 
+@cached_check
 def check_eq9_general_beta() -> CheckResult:
     """What replaces ``Tr β² ẑ`` for a general 3×2 β: ``−2 c``, ``c = (βê_x) × (βê_y)``."""
     kc = co.triad_coefficients(MODEL_GENERIC, 3, co.SITES, "i")   # site i at the origin: smaller expressions
@@ -152,6 +156,7 @@ def check_eq9_general_beta() -> CheckResult:
 
 # --------------------------------------------------------------------------- parallel d
 
+@cached_check
 def check_parallel_d_vanish() -> CheckResult:
     """All effects vanish (all orders) when every d_ij is parallel: R = D, and pure β_zx.
 
@@ -185,6 +190,7 @@ def check_parallel_d_vanish() -> CheckResult:
 
 # --------------------------------------------------------------------------- equilibrium
 
+@cached_check
 def check_equilibrium() -> CheckResult:
     """(S23) and (S24) exactly with (S21) and detailed balance (S22); parts do not vanish alone."""
     kt = sp.Symbol("k_BT", positive=True)
@@ -229,6 +235,7 @@ def check_equilibrium() -> CheckResult:
 
 # --------------------------------------------------------------------------- (S21)
 
+@cached_check
 def check_s21_exponential() -> CheckResult:
     """(S21) in the exponential model equals ``m³ e^{−perimeter/a_b}/(8ħ⁵J0τ0²)``."""
     j0, tau0 = sp.symbols("J0 tau0", positive=True)
@@ -244,6 +251,7 @@ def check_s21_exponential() -> CheckResult:
 
 # --------------------------------------------------------------------------- (S27) → (S42), (S44)
 
+@cached_check
 def check_drift_and_source_weights() -> CheckResult:
     """The weights of (S42) and (S44) follow from Υ_ikj = I_kj τ_kj Γ_ikj (S27) with (S21).
 
@@ -268,6 +276,7 @@ def check_drift_and_source_weights() -> CheckResult:
 
 # --------------------------------------------------------------------------- Onsager
 
+@cached_check
 def check_onsager() -> CheckResult:
     """(S31)–(S39): ``σ_SGE = σ_CISP · 4 k_BT n / τ_s``, and consistency with Eqs. (13), (14)."""
     chain = onsager_chain()
@@ -279,6 +288,7 @@ def check_onsager() -> CheckResult:
 
 # --------------------------------------------------------------------------- (S46)
 
+@cached_check
 def check_triangle() -> CheckResult:
     """(S46) from the 3-site Kirchhoff and (S43) problems solved with (S42)–(S45)."""
     res = solve_triangle()

@@ -11,7 +11,7 @@ import random
 import sympy as sp
 
 from . import coefficients as co
-from .check_result import CheckResult
+from .check_result import CheckResult, cached_check
 from .codegen import render_energy_kernel
 from .energies import (G_SYMBOLS, STRENGTH, W_SYMBOLS, _GAPS, _OFFSET, _dist, conductance, hop_time, ma_factor,
                        ma_times, occupation, orderings, s9_rate, triad_emf_weight, triad_energy_weight,
@@ -25,6 +25,7 @@ __all__ = ["check_detailed_balance", "check_s27_energies", "check_triad_weight",
            "check_onsager_energies", "ENERGY_CHECKS"]
 
 
+@cached_check
 def check_detailed_balance() -> CheckResult:
     """(S22), (S23) for the MA times (both signs, ties, any reference energy); (S9) = MA × symmetric factor."""
     p, r, c = sp.Symbol("p", positive=True), sp.Symbol("R", positive=True), _OFFSET
@@ -45,6 +46,7 @@ def check_detailed_balance() -> CheckResult:
         "(S9) = MA x 1/(1 - e^{-|eps_ab|}) -> MA"))
 
 
+@cached_check
 def check_s27_energies() -> CheckResult:
     """(S24) and (S27) with (S21) and the MA times in every energy ordering: Υ_ikj = I_kj τ_kj Γ_ikj exactly."""
     dn = {s: sp.Symbol(f"delta_n_{s}", real=True) for s in "ijk"}
@@ -68,6 +70,7 @@ def check_s27_energies() -> CheckResult:
         f"{ok_eq}; Upsilon = I_kj tau_kj Gamma_ikj for any delta n: {ok_27}"))
 
 
+@cached_check
 def check_triad_weight() -> CheckResult:
     """h from (S21): general form, MA closed forms in all orderings, bounds, symmetry, and the kernel numerically."""
     rho = lambda a, b: sp.exp(2 * _dist(a, b)) / co.hopping_time(a, b)  # noqa: E731
@@ -102,6 +105,7 @@ def check_triad_weight() -> CheckResult:
         f"equal energies: {unit}; kernel vs (S21), |eps| <= 300: worst relative error {worst:.1e} x (1 + max|eps|)"))
 
 
+@cached_check
 def check_triangle_energies() -> CheckResult:
     """The triangle with energies: network form = (S21) for any detailed-balance τ; (S46) at equal energies."""
     res, t, z, big_e = triangle_s21_form()
@@ -120,6 +124,7 @@ def check_triangle_energies() -> CheckResult:
         f"value): f_dr, f_diff and both SGE parts = (S46): {s46}"))
 
 
+@cached_check
 def check_onsager_energies() -> CheckResult:
     """σ_SGE = (4k_BT n/τ_s) σ_CISP on the triangle from (S21) with any detailed-balance τ (three energies)."""
     res = triangle_s21_form()[0]

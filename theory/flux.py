@@ -17,7 +17,7 @@ import sympy as sp
 from . import coefficients as co
 from . import models
 from . import flux_core
-from .check_result import CheckResult
+from .check_result import CheckResult, cached_check
 from .flux_core import *  # noqa: F401,F403  (the public face of the flux extension)
 from .flux_core import (B_FLUX, PHI, cross_matrix, first_line_rates, flux_coefficients_by_order,
                         flux_coefficients_from_hopping, loop_phase, peierls_phase, real_quaternion,
@@ -41,6 +41,7 @@ def _quaternion_loop():
 
 # --------------------------------------------------------------------------- geometry
 
+@cached_check
 def check_flux_peierls():
     """Φ_ikj from straight-path line integrals, two gauges: ``Φ_ikj = −q b A_ikj`` (electrons: +b A)."""
     area = co.oriented_area()
@@ -71,6 +72,7 @@ def _cs_hops():
     return hop
 
 
+@cached_check
 def check_flux_zero_field():
     """At Φ = 0 the first line of (S10), −6 Im(Û ρ Û Û), gives (S15)–(S18) exactly and no K, M."""
     hop = _cs_hops()
@@ -85,6 +87,7 @@ def check_flux_zero_field():
                    f"K = 0 and M = 0 at zero field: {none}")
 
 
+@cached_check
 def check_flux_rule_and_parity():
     """With e^{iΦ}: the literal (S10) equals the rule (cos Φ × spin vectors, −3 sin Φ Tr for K, M)."""
     u = _quaternion_loop()
@@ -99,6 +102,7 @@ def check_flux_rule_and_parity():
                    f"K, M odd in Phi: {odd}; Gamma, Lambda (hence G, W) even: {even}", K=rule.K)
 
 
+@cached_check
 def check_flux_gauge():
     """Only Φ = φ_ij + φ_jk + φ_ki enters; φ_ab → φ_ab + χ_a − χ_b changes nothing."""
     u = _quaternion_loop()
@@ -119,6 +123,7 @@ def check_flux_gauge():
 
 # --------------------------------------------------------------------------- identities
 
+@cached_check
 def check_flux_identities():
     """(7) and (S14) with flux; K_jki + K_kji = 0 (charge conserved); M_jki + M_kji = 0 only at β⁰."""
     from .flux_network import triad_family
@@ -149,6 +154,7 @@ def check_flux_identities():
                    M1_outgoing=m1)
 
 
+@cached_check
 def check_flux_orders():
     """Lowest orders for a generic β: K = −6 sin Φ (1 − 2A²|c|²) + O(β⁶); M = −6 sin Φ [1 + 2[d_ij]_×
     + 2[d_ij]_ײ − 2A[c]_×] + O(β³); the exact M = −6 sin Φ (x0 − [x]_×) R(Û_ij)."""
@@ -172,6 +178,7 @@ def check_flux_orders():
 
 # --------------------------------------------------------------------------- equilibrium, response
 
+@cached_check
 def check_flux_equilibrium():
     """(S21)+(S22): all six ``Q_acb n_b`` equal, so P_i = Υ_i = 0; bond flows circulate, 2K n ≠ 0."""
     from .flux_network import TRIAD_ORDERS, equilibrium_model, triad_family
@@ -196,6 +203,7 @@ def check_flux_equilibrium():
                    f"{ok_circ}; the pairing assignment circulates -K_ikj n_j instead: {ok_alt}")
 
 
+@cached_check
 def check_flux_linear_response():
     """δn = n u: ``P_i = K_ikj n_j (u_j − u_k) = (K/Q) τ_kj Q I_kj``; ``F_ij = K_ikj n_j (u_i + u_j)``;
     ``Υ_ikj = cos Φ (Γ/Q)^0 τ_kj Q I_kj`` (S27); a uniform u gives P = 0 and a pure circulation."""
@@ -222,6 +230,7 @@ def check_flux_linear_response():
                    f"{ok_f}; Upsilon = (Gamma/Q) tau_kj Q I_kj with cos Phi: {ok_g}; uniform u: P = 0, F != 0: {ok_u}")
 
 
+@cached_check
 def check_flux_hall_reciprocity():
     """Network (4 electrodes, 1 inner site, all bonds, symbolic g and Hall strengths): exact
     G(h)ᵀ = G(−h); its first order equals reciprocity χᵀHχ and is antisymmetric; σ_xy = −σ_yx."""
@@ -255,6 +264,7 @@ def check_flux_hall_reciprocity():
                    f"sum_b e_b[V^x] I_b[V^y] = -sum_b e_b[V^y] I_b[V^x] = -W^T S1 U: {ok_sigma}")
 
 
+@cached_check
 def check_flux_onsager_casimir():
     """Per triad (all orders): (K/Q)_jki(B) = (K/Q)_ikj(−B), (Λ/Q)_jki = −4(Γ/Q)_ikj(−B),
     (M/Q)^{νμ}_jki(B) = (M/Q)^{μν}_ikj(−B); with Q_jki n_i = Q_ikj n_j these are L(B)ᵀ = εL(−B)ε.
@@ -279,6 +289,7 @@ def check_flux_onsager_casimir():
                    f"drift, diffusion and odd s_x parts: {ok_tri}")
 
 
+@cached_check
 def check_flux_triangle():
     """The triangle in a flux: V3, I_total, P_i, f_dr, f_diff, f_x; Φ → 0 gives (S46); τ_s limits."""
     from .flux_triangle import CS, E, SN, solve_triangle_flux, triangle_flux_closed_forms

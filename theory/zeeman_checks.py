@@ -11,7 +11,7 @@ import random
 
 import sympy as sp
 
-from .check_result import CheckResult
+from .check_result import CheckResult, cached_check
 from .simplify import all_zero, is_zero
 from .triangle import a as SIDE
 from .triangle import s46_closed_form
@@ -52,6 +52,7 @@ def _rational_case(seed: int):
                 beta=sp.Matrix(3, 2, [_rat(rng) for _ in range(6)]))
 
 
+@cached_check
 def check_larmor_sign() -> CheckResult:
     """Item 1: Ṡ = Ω_L × S from the von Neumann equation; s0 = −ħΩ_L/(4k_BT) ∥ Ω_L; the dropped s0 term."""
     h, spin = sp.symbols("h_x h_y h_z", real=True), sp.symbols("S_x S_y S_z", real=True)
@@ -89,6 +90,7 @@ def check_larmor_sign() -> CheckResult:
         f"{est[1]['generation_ratio']:.0f} (10 mT)"))
 
 
+@cached_check
 def check_field_decomposition() -> CheckResult:
     """Items 2–3: the closed (ε − ω×)⁻¹, the polynomial 9×9 inverse, the complex-shift decomposition, Σ S̃ = 0."""
     eps, w, a = sp.symbols("epsilon w a", positive=True)
@@ -123,6 +125,7 @@ def check_field_decomposition() -> CheckResult:
         f"networks): {ok_num}"))
 
 
+@cached_check
 def check_spin_current_kkm() -> CheckResult:
     """Item 4: J = εD − ω×D, s_diff(B) = KKM(J^diff), the zero-field code forms, and s_dr = KKM(J^dr) per triad."""
     from . import coefficients as co
@@ -175,6 +178,7 @@ def check_spin_current_kkm() -> CheckResult:
         f"exact network: {ok_num}"))
 
 
+@cached_check
 def check_growth_axis_field() -> CheckResult:
     """Item 5: ω ∥ z and ĉ ∥ z: S̃ unchanged, R in-plane, s_x + i s_y multiplied by ε(ε + iω_z)/(ε² + ω_z²)."""
     eps, wz = sp.Symbol("epsilon", positive=True), sp.Symbol("omega_z", real=True)
@@ -208,6 +212,7 @@ def _solve_over(symbol, lap, eps, omega, gamma, c) -> list:
     return _split(mat.lu_solve(DomainMatrix.from_Matrix(rhs).convert_to(dom)).to_Matrix())
 
 
+@cached_check
 def check_large_field() -> CheckResult:
     """Item 6: |ω| → ∞ (s → b̂(b̂·s_dr) + s_1/|ω|) and ε → 0 at fixed ω (s → b̂(b̂·R(B, 0)), R finite)."""
     cs = _rational_case(5)
@@ -234,6 +239,7 @@ def check_large_field() -> CheckResult:
         f"eps -> 0: s -> b(b.R(B,0)) with R(B,0) finite and non-zero while R(0, eps->0) = 0: {ok_eps} (exact network)"))
 
 
+@cached_check
 def check_onsager_casimir() -> CheckResult:
     """Item 7: the Bloch/Onsager–Casimir chain, ((𝓛+ε−ω×)⁻¹)ᵀ = (𝓛+ε+ω×)⁻¹ and K_Ωᵀ = P_Ω."""
     residual, d_s, d_om, sym = bloch_probe_response()
@@ -272,6 +278,7 @@ def check_onsager_casimir() -> CheckResult:
 
 
 
+@cached_check
 def check_triangle_in_field() -> CheckResult:
     """Item 8: construction = closed form, (S46) at ω = 0, items 5–6 on the triangle, Eq. (12)/(10), numerics."""
     res = triangle_response()
@@ -314,6 +321,7 @@ def check_triangle_in_field() -> CheckResult:
         f"J = eps D - w x D: {ok_kkm}; spin current -F(eps - w x)(lambda - w x)^-1 z (x) y: {ok_she}; numeric evaluator: {ok_num}"))
 
 
+@cached_check
 def check_triangle_onsager() -> CheckResult:
     """Item 7b on the triangle: SGE row (real Λ, precession in the field) = R(−B)ᵀ = f(−B)ᵀ(ε − ω×)/ε."""
     sge = triangle_sge()
