@@ -296,6 +296,21 @@ def test_cli_sweep_and_report(cluster, tmp_path, capsys):
     assert (tmp_path / "rep" / "f_vs_tau.png").exists()
 
 
+def test_energy_disorder_as_a_sweep_dimension(cluster, tmp_path):
+    """W/k_BT as a store dimension: each cell equals its serial run (same seed: same positions), the
+    distribution is recorded in the header."""
+    out = tmp_path / "energies.nc"
+    ds = run_sweep(out=out, site_density=[0.02], seeds=1, sites=1500, grid={"energy_disorder": [0.0, 6.0]},
+                   energy_distribution="gaussian", tau_s=[0.0, 1e3], scheduler=cluster.scheduler_address,
+                   progress=False)
+    assert ds["f"].dims == ("site_density", "energy_disorder", "seed", "tau_s")
+    assert json.loads(ds.attrs["parameters"])["energy_distribution"] == "gaussian"
+    for w in (0.0, 6.0):
+        r = simulate(site_density=0.02, sites=1500, seed=0, tau_s=[0.0, 1e3], threads=1, energy_disorder=w,
+                     energy_distribution="gaussian")
+        np.testing.assert_array_equal(open_sweep(out).sel(site_density=0.02, energy_disorder=w, seed=0)["f"].values, r.f)
+
+
 def test_more_sweep_axes_and_their_store(cluster, tmp_path):
     """hop_cutoff and sites as sweep dimensions: every cell equals its serial run, and a rerun that
     sweeps other axes is refused."""
