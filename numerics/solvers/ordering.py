@@ -22,7 +22,7 @@ from hopspin.errors import ParameterError
 __all__ = ["ORDERINGS", "default_ordering", "fill_order", "network_order", "geometric_order", "adjacency"]
 
 #: the fill-reducing orderings :func:`fill_order` knows
-ORDERINGS = ("metis", "mmd", "nd")
+ORDERINGS = ("metis", "mmd", "nd", "geometric")
 
 
 @nb.njit(cache=True)
@@ -209,8 +209,9 @@ def fill_order(adj, ordering: str | None = None, coords: np.ndarray | None = Non
                cutoff: float | None = None) -> np.ndarray:
     """Fill-reducing order (position -> node) of a symmetric 0/1 adjacency (CSR).
 
-    ``ordering`` is one of :data:`ORDERINGS` (default :func:`default_ordering`); ``"nd"`` needs the
-    node ``coords`` and the bond ``cutoff``.
+    ``ordering`` is one of :data:`ORDERINGS` (default :func:`default_ordering`); ``"nd"`` and
+    ``"geometric"`` (:mod:`numerics.solvers.geometric`, separators by minimum vertex cover) need the node
+    ``coords`` and the bond ``cutoff``.
     """
     ordering = ordering or default_ordering()
     if ordering == "metis":
@@ -222,6 +223,12 @@ def fill_order(adj, ordering: str | None = None, coords: np.ndarray | None = Non
             raise ParameterError("the geometric 'nd' ordering needs the node coordinates and the bond cut-off",
                                  parameter="ordering")
         return geometric_order(coords, adj, cutoff)
+    if ordering == "geometric":
+        if coords is None or cutoff is None:
+            raise ParameterError("the 'geometric' ordering needs the node coordinates and the bond cut-off",
+                                 parameter="ordering")
+        from .geometric import geometric_nd
+        return geometric_nd(coords, adj, cutoff)
     raise ParameterError(f"ordering must be one of {', '.join(ORDERINGS)}, got {ordering!r}", parameter="ordering")
 
 
