@@ -15,6 +15,7 @@ The curated public API.  Numerical entry points take ``config=None, **overrides`
 ``run_sweep``          an (n_s, seed) grid on dask.distributed into a resumable store
 ``estimate``           the paper's estimates in SI units (Eqs. 10, 13–16, S28–S30)
 ``triangle``           the equilateral triangle (S46) through the network pipeline
+``hanle``              CISP, SGE and spin-Hall tensors versus a Zeeman field of any direction (numerics.field)
 ``hall``               the hopping Hall effect of one sample in a perpendicular flux b (numerics.flux)
 ``coefficients``       the symbolic kinetic coefficients G, W, Λ, Γ of a triad (SymPy, lazy)
 ``verify``             every symbolic check of the paper's identities (SymPy, lazy)
@@ -34,7 +35,8 @@ import importlib
 
 from ._version import __version__
 
-__all__ = ["simulate", "cisp_tensor", "spin_galvanic", "run_sweep", "estimate", "triangle", "hall", "coefficients",
+__all__ = ["simulate", "cisp_tensor", "spin_galvanic", "run_sweep", "estimate", "triangle", "hanle", "hall",
+           "coefficients",
            "verify", "SimulationConfig", "Parameters", "ENGINES", "errors", "__version__"]
 
 # public name -> (module, attribute)
@@ -45,6 +47,7 @@ _LAZY = {
     "run_sweep": ("numerics.sweeps.run", "run_sweep"),
     "estimate": ("numerics.estimates.record", "estimate"),
     "triangle": ("numerics.triangle", "triangle"),
+    "hanle": ("numerics.field.hanle", "hanle"),
     "hall": ("numerics.flux.hall", "hall"),
     "SimulationConfig": ("numerics.config", "SimulationConfig"),
     "Parameters": ("numerics.estimates.parameters", "Parameters"),

@@ -71,7 +71,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     verdicts = []
 
     # 1. symbolic checks and derivations ------------------------------------------------
-    say("[1/8] symbolic checks (hopspin verify)")
+    say("[1/9] symbolic checks (hopspin verify)")
     from theory.checks import run_checks
     checks = run_checks(progress=lambda r: say(f"      {'PASS' if r.passed else 'FAIL'} {r.name} ({r.seconds:.1f} s)"))
     write_csv(out / "checks.csv", ["name", "equation", "passed", "seconds"],
@@ -90,7 +90,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     rep.paragraph(f"Derivation chain written to derivations/ ({len(paths)} files; index: derivations/index.md).")
 
     # 2. Fig. 4 --------------------------------------------------------------------------
-    say(f"[2/8] Fig. 4: f(tau_s) at n_s a_b^2 = {cfg.fig4_density}, N = {cfg.sites}, {cfg.seeds} seeds")
+    say(f"[2/9] Fig. 4: f(tau_s) at n_s a_b^2 = {cfg.fig4_density}, N = {cfg.sites}, {cfg.seeds} seeds")
     from numerics._jit import COMPILE_NOTICE, kernels_cached
     if not kernels_cached():
         say(f"      {COMPILE_NOTICE}")
@@ -166,7 +166,7 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
 
     # 3. f versus n_s --------------------------------------------------------------------
     n_sweep = cfg.sweep_sites
-    say(f"[3/8] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
+    say(f"[3/9] f(n_s, tau_s) for n_s a_b^2 in {list(cfg.densities)}, N = {n_sweep}")
     # the sweep machinery of `hopspin sweep`: (n_s, seed) runs on a local dask cluster, resumable store
     from numerics.sweeps import run_sweep
     store = out / "f_vs_density.nc"
@@ -206,11 +206,11 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
 
     # 4. spin polarization versus n_s -------------------------------------------------------
     rep.heading("4. Spin polarization s versus n_s (typical parameters)")
-    say("[4/8] spin polarization versus n_s")
+    say("[4/9] spin polarization versus n_s")
     _polarization_section(rep, verdicts, out, table, dens, cfg, plt)
 
     # 5. triangle ---------------------------------------------------------------------------
-    say("[5/8] triangle (S46) through the network pipeline")
+    say("[5/9] triangle (S46) through the network pipeline")
     rows, worst = [], 0.0
     for side in (1.0, 2.0, 4.0):
         tri_taus = np.array([0.0, 1.0, 1e3, 1e6])
@@ -225,15 +225,19 @@ def reproduce(config: ReproduceConfig, say: Callable[[str], None] = print) -> Pa
     verdicts.append(["(S46) triangle", "closed form", f"pipeline = closed form to {worst:.1e}",
                      "agrees" if worst < 1e-9 else "disagrees"])
 
-    say("[6/8] orbital flux: hopping Hall effect and the field-odd spin response")
+    say("[6/9] Hanle: CISP, SGE, SHE in a Zeeman field")
+    from .sections.hanle import hanle_section
+    verdicts += hanle_section(rep, say, cfg.quick, out=out, sites=cfg.sites, seeds=cfg.seeds)
+
+    say("[7/9] orbital flux: hopping Hall effect and the field-odd spin response")
     from .sections.hall import hall_section
     hall_section(rep, say, cfg.quick, out=out, verdicts=verdicts)
 
-    say("[7/8] energy disorder: f and rho(T) versus W/k_BT")
+    say("[8/9] energy disorder: f and rho(T) versus W/k_BT")
     from .sections.energies import energy_section
     energy_section(rep, verdicts, out, plt, quick=cfg.quick, say=say)
 
-    say("[8/8] how far to trust f: cut-off, sample size, percolation inputs (hopspin validate)")
+    say("[9/9] how far to trust f: cut-off, sample size, percolation inputs (hopspin validate)")
     from numerics.validation.report import validation_section
     validation_section(rep, say, cfg.quick, out, verdicts)
 

@@ -54,7 +54,8 @@ def _internal(imported: set[str]) -> set[str]:
 
 def test_numerics_does_not_import_sympy():
     code = ("import sys; import numerics.simulate, numerics.tensor, numerics.sge, numerics.sweeps, "
-            "numerics.estimates, numerics.triangle, hopspin.cli.simulate, hopspin.cli.sweep, hopspin.cli.estimate; "
+            "numerics.estimates, numerics.triangle, numerics.field, numerics.flux, numerics.validation, "
+            "hopspin.cli.simulate, hopspin.cli.sweep, hopspin.cli.estimate, hopspin.cli.hanle, hopspin.cli.hall; "
             "import hopspin; hopspin.simulate, hopspin.SimulationConfig, hopspin.estimate, hopspin.run_sweep; "
             "assert 'sympy' not in sys.modules, sorted(m for m in sys.modules if m.startswith('sympy'))[:3]")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

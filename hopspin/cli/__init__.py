@@ -25,7 +25,7 @@ from ._common import WARNINGS, Parser, UsageError
 __all__ = ["main", "build_parser", "UsageError", "COMMAND_MODULES"]
 
 #: command-group modules, in the order of ``hopspin --help``
-COMMAND_MODULES = ("theory", "reproduce", "simulate", "estimate", "onsager", "sweep", "validate", "hall")
+COMMAND_MODULES = ("theory", "reproduce", "simulate", "estimate", "onsager", "sweep", "validate", "hanle", "hall")
 
 
 def build_parser() -> Parser:

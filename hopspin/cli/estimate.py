@@ -1,7 +1,10 @@
 """``hopspin estimate``: the paper's order-of-magnitude estimates in physical units, Eqs. (13)–(16), (S28)–(S30).
 
 Quantities are given with units (parsed by pint in :mod:`numerics.estimates.units`); every default is the
-paper's typical parameter set (T = 4 K is our choice).  Without ``--f`` the function f(n_s, τ_s) and
+paper's typical parameter set (T = 4 K is our choice).  ``--field`` is the electric field; a magnetic field is
+``--magnetic-field "2 mT"`` (with ``--g-factor``): the Larmor frequency, ω_L τ0, ω_L τ_s, the Hanle half-width
+ħ/(|g| μ_B τ_s) and the size of the neglected equilibrium-drift term (:mod:`numerics.estimates.zeeman`).
+Without ``--f`` the function f(n_s, τ_s) and
 f(n_s, 0) come from a small simulation (3 seeds × 20 000 sites by default, about a second each).
 """
 
@@ -44,6 +47,7 @@ def _parameters(args):
     from numerics.estimates.units import parse_quantity
 
     values = {}
+    _refuse_magnetic_field(args.field)
     for option, (fieldname, dim, _) in _OPTIONS.items():
         text = getattr(args, _dest(option))
         value = parse_quantity(text, dim, option)
@@ -59,6 +63,36 @@ def _parameters(args):
         unit = parse_quantity(args.beta_unit, "beta", "--beta-unit")
         beta = parse_beta_numeric(args.beta) * unit
     return Parameters(beta=beta, **values)
+
+
+def _refuse_magnetic_field(text) -> None:
+    """--field is the electric field: a value in tesla is refused with a pointer to --magnetic-field."""
+    from hopspin.errors import QuantityError
+    from numerics.estimates.units import parse_quantity
+
+    try:
+        parse_quantity(text, "magnetic_field", "--field")
+    except QuantityError:
+        return
+    raise UsageError(f"--field is the electric field (e.g. '1 kV/cm'), got the magnetic field {text!r}: give it as "
+                     f"--magnetic-field {text!r} (with --g-factor)")
+
+
+def _magnetic_input(args):
+    """(B in tesla, g) of --magnetic-field / --g-factor, validated before any work (None without a field)."""
+    if args.magnetic_field is None:
+        if args.g_factor is not None:
+            raise UsageError("--g-factor needs --magnetic-field (e.g. --magnetic-field '2 mT')")
+        return None
+    from numerics.estimates.units import parse_quantity
+
+    field = parse_quantity(args.magnetic_field, "magnetic_field", "--magnetic-field")
+    if field < 0:
+        raise UsageError(f"--magnetic-field must be >= 0, got {args.magnetic_field!r}")
+    g = [-0.44] if args.g_factor is None else args.g_factor
+    if len(g) not in (1, 2) or not all(math.isfinite(v) and v != 0 and abs(v) <= 100 for v in g):
+        raise UsageError(f"--g-factor takes one or two finite non-zero values within +-100 (g_par [g_perp]), got {g}")
+    return field, (g[0] if len(g) == 1 else tuple(g))
 
 
 def _compute(args):
@@ -89,7 +123,12 @@ def _compute(args):
 
 
 def _cmd_estimate(args) -> int:
+    _refuse_magnetic_field(args.field)
+    magnetic = _magnetic_input(args)
     record, simulation, params = _compute(args)
+    if magnetic is not None:
+        from numerics.estimates import zeeman_estimate
+        record["zeeman"] = zeeman_estimate(params, magnetic[0], magnetic[1], f_dr=record["f0"])
     if simulation is not None:
         record["f_source"] = (f"simulated: {len(simulation['seeds'])} seeds x {simulation['sites']} sites at "
                               f"n_s a_b^2 = {record['site_density_ab2']:.4g}, tau_s/tau0 = {params.tau_s / params.tau0:.4g}")
@@ -126,6 +165,18 @@ def _print_text(r: dict, simulation) -> None:
         f"  crossover (S28)-(S30): phi = {cr['phi']:.3g}, tau_DP = {cr['tau_DP']:.3g} s, "
         f"k_dr a_b = {cr['k_dr_a_b']:.3g} (rho = {cr['resistivity']:.3g} Ohm)  ->  s = {cr['s']:.3g}",
     ]
+    z = r.get("zeeman")
+    if z is not None:
+        ip, pp = z["in_plane"], z["perpendicular"]
+        lines += [
+            f"  magnetic field B     = {z['magnetic_field']:.4g} T, g = {z['g_factor']} (g_par, g_perp)",
+            f"  omega_L tau0         = {ip['omega_L_tau0']:.4g} (in plane), {pp['omega_L_tau0']:.4g} (growth axis); "
+            f"omega_L tau_s = {ip['omega_L_tau_s']:.4g}, {pp['omega_L_tau_s']:.4g}",
+            f"  Hanle half-width     = {ip['hanle_half_width_T']:.4g} T (in plane), {pp['hanle_half_width_T']:.4g} T "
+            f"(growth axis)  [hbar/(|g| mu_B tau_s)]",
+            f"  neglected drift of s0 = {z['equilibrium_spin_s0']:.3g}: {z['drift_precession_ratio']:.3g} x the beta^3 "
+            f"CISP generation (hopspin hanle: non-equilibrium part only)",
+        ]
     print("\n".join(lines))
 
 
@@ -148,5 +199,10 @@ def register(sub) -> None:
                    help="f(n_s, 0) for the drift spin current (16) (default: --f)")
     p.add_argument("--sites", type=int, default=20000, help="sites per simulated sample (default 20000)")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="simulation seeds (default 0 1 2)")
+    p.add_argument("--magnetic-field", default=None, metavar="QTY",
+                   help="a magnetic field (e.g. '2 mT'): Larmor frequency, omega_L tau0, the Hanle half-width "
+                        "hbar/(|g| mu_B tau_s) and the neglected equilibrium-drift term")
+    p.add_argument("--g-factor", type=float, nargs="+", default=None, metavar="G",
+                   help="g-factor for --magnetic-field: one value or two (g_par g_perp); default -0.44")
     p.add_argument("--json", action="store_true", help="print the JSON record (SI units)")
     p.set_defaults(func=_cmd_estimate)

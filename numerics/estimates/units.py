@@ -45,6 +45,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "resistance": ("[resistance]", "kOhm"),
     "time": ("[time]", "ps"),
     "temperature": ("[temperature]", "K"),
+    "magnetic_field": ("[mass]/[current]/[time]**2", "mT"),
 }
 
 

@@ -26,6 +26,13 @@ work is dense matrix products (BLAS-3) instead of one sparse row update per arm:
 ε = 0 (no ground): the last position is the reference node (its pivot is exactly 0 and its
 inverse is stored as 0, so its potential is 0); any other vanishing pivot means a disconnected
 network and is reported.
+
+**Complex ground** (the Zeeman field, ``numerics.field``): the same kernels, compiled by numba for
+complex128 when ``ground`` is complex (ε − i|ω| on every node; ``zgemm`` for the dense updates).  The
+pivot test is :func:`_pivot_ok` (Re C_k > 0; for float64 it is the old ``C_k > 0`` bit for bit).  The
+reduced conductances then become complex and the elimination is no longer subtraction-free; its
+accuracy is the subject of ``numerics/field/complex_shift.py`` (a-posteriori backward error on every
+solve, the Ostrowski comparison bound |(L + ε − iω)⁻¹| ≤ (L + ε)⁻¹, a 60-digit comparison in the tests).
 """
 from __future__ import annotations
 
@@ -36,7 +43,7 @@ import numpy as np
 
 from hopspin.errors import DisconnectedNetworkError
 
-from .blas import DGEMM, N as _N, T as _T, gemm as _gemm
+from .blas import DGEMM, ZGEMM, N as _N, T as _T, gemm as _gemm
 from .supernodal import SupernodalPlan
 
 __all__ = ["factor", "factor_solve", "solve", "solve_zero_mean", "BLOCK", "PANEL", "GEMM_MIN"]
@@ -47,6 +54,14 @@ BLOCK = 64
 PANEL = 256
 #: below this many multiply-adds a trailing update is done with plain loops instead of BLAS
 GEMM_MIN = 4096
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _pivot_ok(tot):
+    """The pivot C_k = Σ_l c_kl + γ_k is usable: C_k > 0 (real), Re C_k > 0 (complex ground ε − iw: C_k is
+    1/[(A_S)⁻¹]_kk for the principal block A_S of the nodes eliminated so far plus k, a sum Σ v_n²/(μ_n + ε − iw)
+    with μ_n ≥ 0, hence Re C_k > 0 for a connected network, ε = 0 included)."""
+    return tot.real > 0.0
 
 
 @nb.njit(cache=True, nogil=True)
@@ -60,9 +75,9 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
     stack (the supernodes are in postorder); the front is a reused workspace."""
     nsn = sn_start.shape[0] - 1
     n = sn_start[nsn]
-    stack = np.empty(max(stack_size, 1))
+    stack = np.empty(max(stack_size, 1), ground.dtype)
     u_off = np.zeros(nsn, np.int64)
-    work = np.empty(max(max_front, 1))
+    work = np.empty(max(max_front, 1), ground.dtype)
     sp = 0
     for J in range(nsn):
         f = sn_start[J]
@@ -97,7 +112,7 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
                 tot = 0.0
                 for j in range(k + 1, w):
                     tot += F[k, j]
-                if tot > 0.0:
+                if _pivot_ok(tot):
                     inv = 1.0 / tot
                 elif f + k == n - 1:
                     inv = 0.0      # ε = 0: reference node
@@ -124,7 +139,7 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
             else:
                 # F[k1:, k1:] += X^T Y in place (X = block rows, Y = X diag(1/C) incl. ground), i.e.
                 # column-major C' += Y' X'^T; the lower triangle it also fills is never read
-                Y = np.empty((kb, m + 1))
+                Y = np.empty((kb, m + 1), ground.dtype)
                 for k in range(kb):
                     inv = cinv[f + k0 + k]
                     for j in range(m + 1):
@@ -242,19 +257,25 @@ def _solve_split(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
     return A, B, sigma_eq
 
 
+def _dtype(*arrays):
+    return np.complex128 if any(np.iscomplexobj(a) for a in arrays) else np.float64
+
+
 def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: int = BLOCK,
            gemm_min: int = GEMM_MIN, panel: int = PANEL) -> tuple[np.ndarray, np.ndarray]:
     """Numeric factorisation: (stored fronts, 1/pivots in plan positions).  ``ground`` (input
-    positions) are the conductances to the ground node.  Raises
+    positions) are the conductances to the ground node; a complex ``ground`` (Re > 0) gives a complex
+    factorisation (the complex-shift solves of the Zeeman field).  Raises
     :class:`hopspin.errors.DisconnectedNetworkError` for a disconnected network.  ``block``,
     ``gemm_min`` and ``panel`` only change the summation order (tests)."""
-    fvals = np.empty(plan.stored)
-    cinv = np.empty(plan.n)
+    dtype = _dtype(ground)
+    fvals = np.empty(plan.stored, dtype)
+    cinv = np.empty(plan.n, dtype)
     e_g = np.ascontiguousarray(np.asarray(edge_g, np.float64)[plan.e_perm])
-    gr = np.ascontiguousarray(np.asarray(ground, np.float64)[plan.perm])
+    gr = np.ascontiguousarray(np.asarray(ground, dtype)[plan.perm])
     bad = _factor(plan.sn_start, plan.s_ptr, plan.s_idx, plan.rel, plan.c_ptr, plan.c_list,
                   plan.e_ptr, plan.e_off, e_g, gr, plan.f_ptr, fvals, cinv, int(block), int(gemm_min),
-                  plan.stack_size, plan.max_front, DGEMM, _N, _T, int(panel))
+                  plan.stack_size, plan.max_front, ZGEMM if dtype is np.complex128 else DGEMM, _N, _T, int(panel))
     if bad >= 0:
         raise DisconnectedNetworkError(f"vanishing pivot at position {plan.perm[bad]}: the network is disconnected")
     return fvals, cinv
@@ -264,7 +285,7 @@ def solve(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, rhs: np.nda
     """Forward reduction and back substitution with a factorisation from :func:`factor` (``rhs`` and
     the result in input positions); one factorisation serves any number of right-hand sides."""
     S = _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
-               np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm]), False, 0.0)
+               np.ascontiguousarray(np.asarray(rhs, _dtype(fvals, rhs))[plan.perm]), False, 0.0)
     out = np.empty_like(S)
     out[plan.perm] = S
     return out
@@ -280,19 +301,28 @@ def solve_zero_mean(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, r
     solution's scale the one-pass solve (the root's own equation) is kept; beyond, the root value is
     taken from the zero mean ΣS = 0 that every solution with a zero-mean source obeys — computed from
     the split S = A + σB of :func:`_solve_split` — and the back substitution is redone with the root
-    held at that value (so no large offset is ever formed)."""
-    b = np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm])
+    held at that value (so no large offset is ever formed).  A complex factorisation (shift ε − i|ω|,
+    whose root pivot is ≈ M(ε − i|ω|)) is treated alike (|1/pivot| in the test, ΣS = 0 from zΣS = Σrhs = 0)."""
+    b = np.ascontiguousarray(np.asarray(rhs, _dtype(fvals, rhs))[plan.perm])
     args = (plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv)
     S = _solve(*args, b, False, 0.0)
-    if not (cinv[-1] > 0 and 1.2e-16 * float(np.sum(np.abs(b))) * float(cinv[-1]) > 1e-3 * float(np.max(np.abs(S)))):
+    if not (abs(cinv[-1]) > 0 and 1.2e-16 * float(np.sum(np.abs(b))) * float(abs(cinv[-1]))
+            > 1e-3 * float(np.max(np.abs(S)))):
         out = np.empty_like(S)
         out[plan.perm] = S
         return out
     A, B, _ = _solve_split(*args, b)
-    S = _solve(*args, b, True, -math.fsum(A) / math.fsum(B))
+    S = _solve(*args, b, True, -_fsum(A) / _fsum(B))
     out = np.empty_like(S)
     out[plan.perm] = S
     return out
+
+
+def _fsum(v: np.ndarray):
+    """Exactly rounded sum (real and imaginary parts apart for a complex array)."""
+    if np.iscomplexobj(v):
+        return complex(math.fsum(v.real), math.fsum(v.imag))
+    return math.fsum(v)
 
 
 def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.ndarray,
