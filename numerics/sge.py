@@ -76,9 +76,9 @@ from .results import Quantity, ResultSchema
 from .simulate import simulate_network
 from .solvers import NetworkAnalysis, short_circuit_current, solve_kirchhoff, solve_shifted
 from .spin_orbit import UNIT_BETA_001, separation_axis
-from .triads import triangle_list
+from .triads import orientation, oriented_area, triangle_list
 
-__all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "precession_spin",
+__all__ = ["SGEResult", "spin_galvanic", "spin_galvanic_network", "bond_emfs", "bond_emf_table", "precession_spin",
            "precession_parts", "short_circuit_response", "RATIO_TOLERANCE"]
 
 _TR_B2, _B_XY = 2.0, 1.0
@@ -87,34 +87,23 @@ RATIO_TOLERANCE = 1e-6
 
 # ----------------------------------------------------------------------------- sources
 @njit(cache=True)
-def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, energies, direct, coef_b, coef_a):
-    """Per bond (a, b), a < b, orientation "from b into a":
+def _bond_emfs(pos, bonds, tri, tri_edges, beta, spins, axis, energies, flux, direct, coef_b, coef_a):
+    """Per bond (a, b), a < b, orientation "from b into a", for each flux f and spin direction q:
 
-    direct[e]  = Σ ν Λ^{(3)}·s / g   over ordered triads with (i, j) = (a, b)  minus  (b, a);
-    coef_b[e]  = Σ Λ^{(2)}·ĉ / g     over triads with (i, j) = (a, b)   (multiplies S^c_b);
-    coef_a[e]  = Σ Λ^{(2)}·ĉ / g     over triads with (i, j) = (b, a)   (multiplies S^c_a, from a into b).
-    ``spin`` = s (unit spin direction), ``axis`` = ĉ; for [001] with s = ŷ and ĉ = −ẑ these are
-    Λ^{(3)}_y and Λ^{(2)}_z S^z (S^c = −S^z).
+    direct[f, e, q] = Σ ν Λ^{(3)}·s_q / g  over ordered triads with (i, j) = (a, b)  minus  (b, a);
+    coef_b[f, e]    = Σ Λ^{(2)}·ĉ / g      over triads with (i, j) = (a, b)   (multiplies S^c_b);
+    coef_a[f, e]    = Σ Λ^{(2)}·ĉ / g      over triads with (i, j) = (b, a)   (multiplies S^c_a, from a into b).
+    ``spins`` (Q, 3) are the directions of the uniform polarization, ``axis`` = ĉ; for [001] with s = ŷ and
+    ĉ = −ẑ these are Λ^{(3)}_y and Λ^{(2)}_z S^z (S^c = −S^z).
     Λ_ikj/g_ij = sge·e^{2R_ij − 2R_kj} with the generated kernel's sge = e^{R_kj−R_ik−R_ij}Λ/(8Q); with
-    site energies (``energies`` not empty) × h_kij, the ``h_emf`` of ``triad_energy_weight`` (derivations/d12).
+    site energies (``energies`` not empty) × h_kij, the ``h_emf`` of ``triad_energy_weight`` (derivations/d12);
+    with a flux b_f ≠ 0 × cos Φ_ikj, Φ_ikj = b_f A_ikj (theory/flux_core: Λ in the field = cos Φ × Λ).
     """
     with_energies = energies.shape[0] > 0
+    nq = spins.shape[0]
     for tt in range(tri.shape[0]):
-        u, v, w = tri[tt, 0], tri[tt, 1], tri[tt, 2]
-        edges = (tri_edges[tt, 0], tri_edges[tt, 1], tri_edges[tt, 2])  # (u,v), (u,w), (v,w)
-        for t in range(6):
-            if t == 0:
-                i, j, k, e = u, v, w, edges[0]
-            elif t == 1:
-                i, j, k, e = v, u, w, edges[0]
-            elif t == 2:
-                i, j, k, e = u, w, v, edges[1]
-            elif t == 3:
-                i, j, k, e = w, u, v, edges[1]
-            elif t == 4:
-                i, j, k, e = v, w, u, edges[2]
-            else:
-                i, j, k, e = w, v, u, edges[2]
+        for o in range(6):
+            i, j, k, e = orientation(tri, tri_edges, tt, o)
             out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1],
                                         pos[k, 0], pos[k, 1],
                                         beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
@@ -125,30 +114,44 @@ def _bond_emfs(pos, bonds, tri, tri_edges, beta, spin, axis, energies, direct, c
             scale = math.exp(2.0 * (r_ij - r_kj))
             if with_energies:
                 scale *= triad_energy_weight(energies[i], energies[j], energies[k])[1]
-            lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale  # ν Λ^(3)·s / g_ij
             lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale  # Λ^(2)·ĉ / g
-            if i == bonds[e, 0]:        # (i, j) = (a, b): from b into a
-                direct[e] += lam_y
-                coef_b[e] += lam_z
-            else:                        # (i, j) = (b, a): from a into b
-                direct[e] -= lam_y
-                coef_a[e] += lam_z
+            forward = i == bonds[e, 0]        # (i, j) = (a, b): from b into a
+            for f in range(flux.shape[0]):
+                w = 1.0 if flux[f] == 0.0 else math.cos(flux[f] * oriented_area(pos, i, k, j))
+                for q in range(nq):
+                    lam = (out[6] * spins[q, 0] + out[7] * spins[q, 1] + out[8] * spins[q, 2]) * scale  # νΛ^(3)·s/g
+                    direct[f, e, q] += w * lam if forward else -w * lam
+                if forward:
+                    coef_b[f, e] += w * lam_z
+                else:
+                    coef_a[f, e] += w * lam_z
 
 
-def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(0.0, 0.0, -1.0)):
-    """(direct, coef_b, coef_a, triangles): the SGE sources per bond as EMFs (J_b/g_b), see
-    :func:`_bond_emfs`; ν = |s| = 1, units J0 = τ0 = 1.  ``spin`` is the direction of the uniform
-    polarization, ``axis`` the separation axis ĉ (:func:`numerics.response.separation_axis`)."""
+def bond_emf_table(network: Network, beta, spins, axis, flux=None, triangles=None):
+    """The SGE sources per bond as EMFs (J_b/g_b) of :func:`_bond_emfs`: ``(direct (F, B, Q), coef_b (F, B),
+    coef_a (F, B), triangles)`` for the Q uniform spin directions ``spins`` (Q, 3), the separation axis ĉ and
+    the fluxes ``flux`` (F,; default one row at b = 0); site energies come from the network.  ν = |s| = 1,
+    units J0 = τ0 = 1.  ``triangles`` = :func:`numerics.triads.triangle_list` of the bonds, if known."""
     pos = np.ascontiguousarray(network.positions, dtype=np.float64)
     bonds = np.ascontiguousarray(network.bonds, dtype=np.int64)
     b = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
-    tri, tri_edges = triangle_list(pos.shape[0], bonds)
-    B = bonds.shape[0]
-    direct, coef_b, coef_a = np.zeros(B), np.zeros(B), np.zeros(B)
+    tri, tri_edges = triangles if triangles is not None else triangle_list(pos.shape[0], bonds)
+    fluxes = np.zeros(1) if flux is None else np.ascontiguousarray(np.atleast_1d(flux), dtype=np.float64)
+    spins = np.ascontiguousarray(np.atleast_2d(np.asarray(spins, dtype=np.float64)))
+    F, B = fluxes.size, bonds.shape[0]
+    direct, coef_b, coef_a = np.zeros((F, B, spins.shape[0])), np.zeros((F, B)), np.zeros((F, B))
     energies = np.zeros(0) if network.energies is None else np.ascontiguousarray(network.energies, np.float64)
-    _bond_emfs(pos, bonds, tri, tri_edges, b, np.asarray(spin, dtype=np.float64),
-               np.asarray(axis, dtype=np.float64), energies, direct, coef_b, coef_a)
+    _bond_emfs(pos, bonds, tri, tri_edges, b, spins, np.asarray(axis, dtype=np.float64), energies, fluxes,
+               direct, coef_b, coef_a)
     return direct, coef_b, coef_a, int(tri.shape[0])
+
+
+def bond_emfs(network: Network, beta=UNIT_BETA_001, spin=(0.0, 1.0, 0.0), axis=(0.0, 0.0, -1.0)):
+    """(direct, coef_b, coef_a, triangles), each (B,): the SGE sources per bond as EMFs (J_b/g_b) for the
+    uniform polarization along ``spin`` and the separation axis ``axis`` = ĉ
+    (:func:`numerics.spin_orbit.separation_axis`), at zero flux (:func:`bond_emf_table`)."""
+    direct, coef_b, coef_a, n_tri = bond_emf_table(network, beta, [spin], axis)
+    return direct[0, :, 0], coef_b[0], coef_a[0], n_tri
 
 
 # ----------------------------------------------------------------------------- precession

@@ -11,6 +11,7 @@ derivations/d12: ``τ_kj Q_ikj = e^{R_kj−R_ik−R_ij} h_ikj/8``).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from numba import njit
 from ._generated import triad_energy_weight, triad_spin_generation
 from ._threads import run_in_threads
 
-__all__ = ["TriadSums", "triad_sums", "triangle_list", "count_triangles", "bond_lookup"]
+__all__ = ["TriadSums", "triad_sums", "triangle_list", "count_triangles", "bond_lookup", "rotation", "orientation",
+           "oriented_area", "flow_into"]
 
 
 @njit(cache=True)
@@ -49,12 +51,49 @@ def _csr(n, bonds):
     return ptr, nbr, eid
 
 
-@njit(cache=True, nogil=True)
-def _signed_current(bonds, current, e, k, j):
-    """I_kj = flow from j into k on bond e (stored as (a, b), a < b, current = flow b → a)."""
+@njit(cache=True, nogil=True, inline="always")
+def flow_into(bonds, flow, e, k):
+    """I_kj = flow along bond e into its end k from the other end j (``flow`` holds, for bond (a, b), a < b,
+    the flow from b into a)."""
     if bonds[e, 0] == k:
-        return current[e]
-    return -current[e]
+        return flow[e]
+    return -flow[e]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def rotation(tri, edges, t, rot):
+    """The triad (i; j, k) of triangle t with generating site number ``rot`` (0, 1, 2 for u, v, w):
+    (i, j, k, bond (j, k)) — the three triads of the primed sums of (S42)/(S44)."""
+    u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
+    if rot == 0:
+        return u, v, w, edges[t, 2]
+    if rot == 1:
+        return v, u, w, edges[t, 1]
+    return w, u, v, edges[t, 0]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def orientation(tri, edges, t, o):
+    """The ordered triad (i; k, j) number ``o`` (0..5) of triangle t: (i, j, k, bond (i, j)) — the six sources
+    across the bonds of the SGE route (each bond (i, j) of the triangle in both directions)."""
+    u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
+    if o == 0:
+        return u, v, w, edges[t, 0]
+    if o == 1:
+        return v, u, w, edges[t, 0]
+    if o == 2:
+        return u, w, v, edges[t, 1]
+    if o == 3:
+        return w, u, v, edges[t, 1]
+    if o == 4:
+        return v, w, u, edges[t, 2]
+    return w, v, u, edges[t, 2]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def oriented_area(pos, i, k, j):
+    """A_ikj = [(x_j − x_i)(y_k − y_i) − (x_k − x_i)(y_j − y_i)]/2 (a_b²): the loop phase Φ_ikj = b A_ikj."""
+    return 0.5 * ((pos[j, 0] - pos[i, 0]) * (pos[k, 1] - pos[i, 1]) - (pos[k, 0] - pos[i, 0]) * (pos[j, 1] - pos[i, 1]))
 
 
 @njit(cache=True, nogil=True)
@@ -99,36 +138,29 @@ def triangle_list(n_sites: int, bonds: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 @njit(cache=True, nogil=True)
-def _accumulate(pos, bonds, current, beta, tri, edges, energies, drift_site, source_site, sge_total):
-    """The three triads (i; j, k) of every triangle, one per generating site i (``energies`` empty: all
-    equal, h = 1)."""
+def _accumulate(pos, bonds, current, beta, tri, edges, energies, flux, drift_site, source_site, sge_total):
+    """The three triads (i; j, k) of every triangle, one per generating site i, for each flux f: the currents
+    ``current[f]`` and the weight cos Φ_ikj (flux 0: weight 1); ``energies`` empty: all equal, h = 1."""
     with_energies = energies.shape[0] > 0
     b = beta
     for t in range(tri.shape[0]):
-        u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
         for rot in range(3):
-            if rot == 0:
-                i, j, k, e_jk = u, v, w, edges[t, 2]
-            elif rot == 1:
-                i, j, k, e_jk = v, u, w, edges[t, 1]
-            else:
-                i, j, k, e_jk = w, u, v, edges[t, 0]
-            cur = _signed_current(bonds, current, e_jk, k, j)
-            if cur == 0.0:
-                continue
+            i, j, k, e_jk = rotation(tri, edges, t, rot)
             out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
                                         b[0], b[1], b[2], b[3], b[4], b[5])
-            if with_energies:
-                cur = cur * triad_energy_weight(energies[i], energies[j], energies[k])[0]
-            drift_site[i, 0] += cur * out[0]
-            drift_site[i, 1] += cur * out[1]
-            drift_site[i, 2] += cur * out[2]
-            source_site[i, 0] += cur * out[3]
-            source_site[i, 1] += cur * out[4]
-            source_site[i, 2] += cur * out[5]
-            sge_total[0] += cur * out[6]
-            sge_total[1] += cur * out[7]
-            sge_total[2] += cur * out[8]
+            h = triad_energy_weight(energies[i], energies[j], energies[k])[0] if with_energies else 1.0
+            for f in range(flux.shape[0]):
+                cur = flow_into(bonds, current[f], e_jk, k)
+                if cur == 0.0:
+                    continue
+                if with_energies:
+                    cur = cur * h
+                if flux[f] != 0.0:
+                    cur = cur * math.cos(flux[f] * oriented_area(pos, i, k, j))
+                for m in range(3):
+                    drift_site[f, i, m] += cur * out[m]
+                    source_site[f, i, m] += cur * out[3 + m]
+                    sge_total[f, m] += cur * out[6 + m]
 
 
 @dataclass(frozen=True)
@@ -153,10 +185,12 @@ class TriadSums:
     drift_total: np.ndarray
     sge_total: np.ndarray
     triangles: int
+    #: with ``flux`` given to :func:`triad_sums`, every array carries a leading axis, one row per flux
 
 
 def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarray, beta,
-               threads: int | None = None, energies: np.ndarray | None = None) -> TriadSums:
+               threads: int | None = None, energies: np.ndarray | None = None, flux=None,
+               triangles: tuple[np.ndarray, np.ndarray] | None = None) -> TriadSums:
     """Sum the generated per-triad kernels over every triad of the network.
 
     Parameters
@@ -170,6 +204,12 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
         Threads for the sum (default: all cores); the result is the same for any count.
     energies : (M,) array, optional
         Site energies in k_BT: every triad is weighted by its energy factor h_ikj (None: h = 1).
+    flux : (F,) array, optional
+        Perpendicular flux densities b = e B_z a_b²/ħ: ``bond_current`` is then (F, B), one row per flux, every
+        triad is weighted by cos Φ_ikj, Φ_ikj = b A_ikj (theory/flux_core: Γ in the field = cos Φ × Γ), and every
+        array of the result has a leading flux axis.
+    triangles : (tri, edges), optional
+        :func:`triangle_list` of the bonds, if already known.
 
     Returns
     -------
@@ -179,17 +219,19 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
     bonds = np.ascontiguousarray(bonds, dtype=np.int64)
     beta = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
     n = positions.shape[0]
-    tri, edges = triangle_list(n, bonds)
-    current = np.ascontiguousarray(bond_current, dtype=np.float64)
+    tri, edges = triangles if triangles is not None else triangle_list(n, bonds)
+    fluxes = np.zeros(1) if flux is None else np.ascontiguousarray(np.atleast_1d(flux), dtype=np.float64)
+    current = np.ascontiguousarray(np.asarray(bond_current, dtype=np.float64).reshape(fluxes.size, -1))
     site_energies = np.zeros(0) if energies is None else np.ascontiguousarray(energies, dtype=np.float64)
+    nf = fluxes.size
     # a fixed split into CHUNKS parts, each summed into its own buffers and the buffers added in
     # a fixed order: the result does not depend on how many threads run the parts
     cut = np.linspace(0, tri.shape[0], CHUNKS + 1).astype(np.int64)
-    parts = [(np.zeros((n, 3)), np.zeros((n, 3)), np.zeros(3)) for _ in range(CHUNKS)]
+    parts = [(np.zeros((nf, n, 3)), np.zeros((nf, n, 3)), np.zeros((nf, 3))) for _ in range(CHUNKS)]
 
     def run(c):
         lo, hi = cut[c], cut[c + 1]
-        _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], site_energies, *parts[c])
+        _accumulate(positions, bonds, current, beta, tri[lo:hi], edges[lo:hi], site_energies, fluxes, *parts[c])
 
     run_in_threads(run, range(CHUNKS), max(1, min(CHUNKS, int(threads or os.cpu_count() or 1))))
     drift, source, sge = parts[0]
@@ -197,7 +239,9 @@ def triad_sums(positions: np.ndarray, bonds: np.ndarray, bond_current: np.ndarra
         drift += d
         source += s_
         sge += g
-    return TriadSums(drift_site=drift, source_site=source, drift_total=drift.sum(axis=0), sge_total=sge,
+    if flux is None:
+        drift, source, sge = drift[0], source[0], sge[0]
+    return TriadSums(drift_site=drift, source_site=source, drift_total=drift.sum(axis=-2), sge_total=sge,
                      triangles=int(tri.shape[0]))
 
 

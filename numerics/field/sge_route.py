@@ -16,68 +16,21 @@ precession pattern 2Z of τ_s ≤ 10⁶: ≤ 2e-13, τ_s = 10¹⁰: ≤ 3e-11, �
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numba import njit
 
-from .._generated import triad_spin_generation
-from ..sge import _precession_emf
+from ..sge import _precession_emf, bond_emf_table
 from ..solvers import short_circuit_current
-from ..triads import triangle_list
 
 __all__ = ["bond_emfs_all_spins", "sge_parts", "ROUTES"]
 
 ROUTES = ("reciprocity", "elimination")
 
 
-@njit(cache=True)
-def _bond_emfs3(pos, bonds, tri, tri_edges, beta, axis, direct, coef_b, coef_a):
-    """As :func:`numerics.sge._bond_emfs` with ``direct`` (B, 3): one column per spin direction x, y, z."""
-    for tt in range(tri.shape[0]):
-        u, v, w = tri[tt, 0], tri[tt, 1], tri[tt, 2]
-        edges = (tri_edges[tt, 0], tri_edges[tt, 1], tri_edges[tt, 2])  # (u,v), (u,w), (v,w)
-        for t in range(6):
-            if t == 0:
-                i, j, k, e = u, v, w, edges[0]
-            elif t == 1:
-                i, j, k, e = v, u, w, edges[0]
-            elif t == 2:
-                i, j, k, e = u, w, v, edges[1]
-            elif t == 3:
-                i, j, k, e = w, u, v, edges[1]
-            elif t == 4:
-                i, j, k, e = v, w, u, edges[2]
-            else:
-                i, j, k, e = w, v, u, edges[2]
-            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
-                                        beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
-            dx, dy = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
-            r_ij = math.sqrt(dx * dx + dy * dy)
-            dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
-            r_kj = math.sqrt(dx * dx + dy * dy)
-            scale = math.exp(2.0 * (r_ij - r_kj))
-            lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale
-            sgn = 1.0 if i == bonds[e, 0] else -1.0      # (i, j) = (a, b): from b into a
-            for mu in range(3):
-                direct[e, mu] += sgn * (out[6 + mu] * scale)
-            if sgn > 0:
-                coef_b[e] += lam_z
-            else:
-                coef_a[e] += lam_z
-
-
 def bond_emfs_all_spins(network, beta, axis):
     """(direct (B, 3), coef_b (B,), coef_a (B,)): the SGE EMFs of :func:`numerics.sge.bond_emfs` for the
-    uniform spin along x, y and z, in one pass over the triads."""
-    pos = np.ascontiguousarray(network.positions, dtype=np.float64)
-    bonds = np.ascontiguousarray(network.bonds, dtype=np.int64)
-    b = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
-    tri, tri_edges = triangle_list(pos.shape[0], bonds)
-    B = bonds.shape[0]
-    direct, coef_b, coef_a = np.zeros((B, 3)), np.zeros(B), np.zeros(B)
-    _bond_emfs3(pos, bonds, tri, tri_edges, b, np.asarray(axis, dtype=np.float64), direct, coef_b, coef_a)
-    return direct, coef_b, coef_a
+    uniform spin along x, y and z, in one pass over the triads (:func:`numerics.sge.bond_emf_table`)."""
+    direct, coef_b, coef_a, _ = bond_emf_table(network, beta, np.eye(3), axis)
+    return direct[0], coef_b[0], coef_a[0]
 
 
 def sge_parts(network, kirchhoff, beta, axis, analysis, route: str = "reciprocity") -> dict:

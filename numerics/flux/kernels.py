@@ -21,12 +21,12 @@ kernel exactly as its odd part in β, ``(M(β) − M(−β))/2``.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
-from .._generated import triad_hall, triad_spin_generation
+from .._generated import triad_hall
+from ..sge import bond_emf_table
+from ..triads import flow_into, oriented_area, rotation, triad_sums
 
 __all__ = ["hall_injection", "flux_triad_sums", "m1_rate", "m1_uniform_source", "hall_emfs", "sge_emfs_flux",
            "triangle_geometry", "SPIN_HALL_ZZ"]
@@ -37,26 +37,9 @@ HALL = 0
 
 
 @njit(cache=True, inline="always")
-def _rotation(tri, edges, t, rot):
-    """(i, j, k, bond of (j, k)) of the triad with generating site number ``rot`` (as numerics.triads)."""
-    u, v, w = tri[t, 0], tri[t, 1], tri[t, 2]
-    if rot == 0:
-        return u, v, w, edges[t, 2]
-    if rot == 1:
-        return v, u, w, edges[t, 1]
-    return w, u, v, edges[t, 0]
-
-
-@njit(cache=True, inline="always")
-def _area(pos, i, k, j):
-    """A_ikj = [(x_j − x_i)(y_k − y_i) − (x_k − x_i)(y_j − y_i)]/2 (a_b²)."""
-    return 0.5 * ((pos[j, 0] - pos[i, 0]) * (pos[k, 1] - pos[i, 1]) - (pos[k, 0] - pos[i, 0]) * (pos[j, 1] - pos[i, 1]))
-
-
-@njit(cache=True, inline="always")
 def _flow_into(bonds, flow, f, e, k):
-    """Flow along bond e into its end k (I_kj for the other end j)."""
-    return flow[f, e] if bonds[e, 0] == k else -flow[f, e]
+    """Flow along bond e into its end k (I_kj for the other end j), row f of ``flow``."""
+    return flow_into(bonds, flow[f], e, k)
 
 
 @njit(cache=True)
@@ -65,8 +48,8 @@ def _hall_injection(pos, bonds, tri, edges, flow, flux, which, out):
     nf = flux.shape[0]
     for t in range(tri.shape[0]):
         for rot in range(3):
-            i, j, k, e = _rotation(tri, edges, t, rot)
-            area = _area(pos, i, k, j)
+            i, j, k, e = rotation(tri, edges, t, rot)
+            area = oriented_area(pos, i, k, j)
             for f in range(nf):
                 cur = _flow_into(bonds, flow, f, e, k)
                 if cur == 0.0 or flux[f] == 0.0:
@@ -90,39 +73,14 @@ def hall_injection(pos, bonds, tri, edges, flow, flux, eta, spin=False) -> np.nd
     return eta * out
 
 
-@njit(cache=True)
-def _flux_triad_sums(pos, bonds, flow, beta, tri, edges, flux, drift, source, sge):
-    """cos Φ-weighted (S42)/(S44) sums: drift (F, 3) total, source (F, M, 3) per site, sge (F, 3)."""
-    b = beta
-    nf = flux.shape[0]
-    for t in range(tri.shape[0]):
-        for rot in range(3):
-            i, j, k, e = _rotation(tri, edges, t, rot)
-            area = _area(pos, i, k, j)
-            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
-                                        b[0], b[1], b[2], b[3], b[4], b[5])
-            for f in range(nf):
-                cur = _flow_into(bonds, flow, f, e, k)
-                if cur == 0.0:
-                    continue
-                w = cur * math.cos(flux[f] * area)
-                for m in range(3):
-                    drift[f, m] += w * out[m]
-                    source[f, i, m] += w * out[3 + m]
-                    sge[f, m] += w * out[6 + m]
-
-
 def flux_triad_sums(pos, bonds, flow, beta, tri, edges, flux):
     """(drift_total (F, 3), source_site (F, M, 3), sge_total (F, 3)): the sums of
     :func:`numerics.triads.triad_sums` with every triad weighted by cos Φ_ikj and the currents
     ``flow[f]`` of flux ``flux[f]`` (same normalisation: per unit of the currents' scale)."""
-    flow = np.ascontiguousarray(np.atleast_2d(flow), dtype=np.float64)
     flux = np.ascontiguousarray(np.atleast_1d(flux), dtype=np.float64)
-    beta = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
-    nf, m = flux.size, pos.shape[0]
-    drift, source, sge = np.zeros((nf, 3)), np.zeros((nf, m, 3)), np.zeros((nf, 3))
-    _flux_triad_sums(pos, bonds, flow, beta, tri, edges, flux, drift, source, sge)
-    return drift, source, sge
+    flow = np.ascontiguousarray(np.atleast_2d(flow), dtype=np.float64)
+    sums = triad_sums(pos, bonds, flow, beta, flux=flux, triangles=(tri, edges))
+    return sums.drift_total, sums.source_site, sums.sge_total
 
 
 @njit(cache=True, inline="always")
@@ -163,8 +121,8 @@ def _m1_rate(pos, bonds, lengths, g, tri, edges, beta, flux, diff, axis, out):
         verts = (tri[t, 0], tri[t, 1], tri[t, 2])
         c = verts[ref]
         for rot in range(3):
-            i, j, k, e = _rotation(tri, edges, t, rot)
-            area = _area(pos, i, k, j)
+            i, j, k, e = rotation(tri, edges, t, rot)
+            area = oriented_area(pos, i, k, j)
             gk = g[e]
             for lane in range(nl):
                 # S_x − S_c for x = j, k from the bond differences (zero for x = c)
@@ -215,8 +173,8 @@ def _m1_uniform_source(pos, g, tri, edges, beta, flux, spin, axis, out):
     m1 = np.empty(9)
     for t in range(tri.shape[0]):
         for rot in range(3):
-            i, j, k, e = _rotation(tri, edges, t, rot)
-            area = _area(pos, i, k, j)
+            i, j, k, e = rotation(tri, edges, t, rot)
+            area = oriented_area(pos, i, k, j)
             for f in range(flux.shape[0]):
                 if flux[f] == 0.0:
                     continue
@@ -254,12 +212,12 @@ def _hall_emfs(pos, bonds, lengths, g, tri, edges, flow, flux, out):
             if flux[f] == 0.0:
                 continue
             for rot in range(3):
-                i, j, k, e = _rotation(tri, edges, t, rot)
+                i, j, k, e = rotation(tri, edges, t, rot)
                 cur = _flow_into(bonds, flow, f, e, k)
                 p[rot] = 0.0
                 if cur != 0.0:
                     o = triad_hall(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
-                                   0.0, 0.0, 0.0, 0.0, 0.0, 0.0, flux[f] * _area(pos, i, k, j))
+                                   0.0, 0.0, 0.0, 0.0, 0.0, 0.0, flux[f] * oriented_area(pos, i, k, j))
                     p[rot] = o[0] * cur
             # rotation r has generating site verts[r]; the bond (verts[r], c) carries P_r
             c = verts[ref]
@@ -289,53 +247,10 @@ def hall_emfs(network, tri, edges, flow, flux, eta) -> np.ndarray:
     return eta * out
 
 
-@njit(cache=True)
-def _sge_emfs(pos, bonds, tri, edges, beta, spin, axis, flux, direct, coef_b, coef_a):
-    """numerics.sge._bond_emfs with every triad weighted by cos Φ_ikj, one row per flux."""
-    for tt in range(tri.shape[0]):
-        u, v, w = tri[tt, 0], tri[tt, 1], tri[tt, 2]
-        for t in range(6):
-            if t == 0:
-                i, j, k, e = u, v, w, edges[tt, 0]
-            elif t == 1:
-                i, j, k, e = v, u, w, edges[tt, 0]
-            elif t == 2:
-                i, j, k, e = u, w, v, edges[tt, 1]
-            elif t == 3:
-                i, j, k, e = w, u, v, edges[tt, 1]
-            elif t == 4:
-                i, j, k, e = v, w, u, edges[tt, 2]
-            else:
-                i, j, k, e = w, v, u, edges[tt, 2]
-            out = triad_spin_generation(pos[i, 0], pos[i, 1], pos[j, 0], pos[j, 1], pos[k, 0], pos[k, 1],
-                                        beta[0], beta[1], beta[2], beta[3], beta[4], beta[5])
-            dx, dy = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
-            r_ij = math.sqrt(dx * dx + dy * dy)
-            dx, dy = pos[k, 0] - pos[j, 0], pos[k, 1] - pos[j, 1]
-            r_kj = math.sqrt(dx * dx + dy * dy)
-            scale = math.exp(2.0 * (r_ij - r_kj))
-            lam_y = (out[6] * spin[0] + out[7] * spin[1] + out[8] * spin[2]) * scale
-            lam_z = (out[9] * axis[0] + out[10] * axis[1] + out[11] * axis[2]) * scale
-            area = _area(pos, i, k, j)
-            for f in range(flux.shape[0]):
-                cs = math.cos(flux[f] * area)
-                if i == bonds[e, 0]:
-                    direct[f, e] += cs * lam_y
-                    coef_b[f, e] += cs * lam_z
-                else:
-                    direct[f, e] -= cs * lam_y
-                    coef_a[f, e] += cs * lam_z
-
-
 def sge_emfs_flux(network, tri, edges, beta, spin, axis, flux):
     """(direct, coef_b, coef_a), each (F, B): :func:`numerics.sge.bond_emfs` in the field (Λ × cos Φ)."""
-    flux = np.ascontiguousarray(np.atleast_1d(flux), dtype=np.float64)
-    beta = np.ascontiguousarray(np.asarray(beta, dtype=np.float64).reshape(3, 2)).ravel()
-    shape = (flux.size, network.bonds.shape[0])
-    direct, coef_b, coef_a = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    _sge_emfs(network.positions, network.bonds, tri, edges, beta, np.asarray(spin, dtype=np.float64),
-              np.asarray(axis, dtype=np.float64), flux, direct, coef_b, coef_a)
-    return direct, coef_b, coef_a
+    direct, coef_b, coef_a, _ = bond_emf_table(network, beta, [spin], axis, flux=flux, triangles=(tri, edges))
+    return direct[:, :, 0], coef_b, coef_a
 
 
 def triangle_geometry(network, tri, edges) -> dict:
