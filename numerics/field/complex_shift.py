@@ -49,76 +49,12 @@ from hopspin.errors import InsufficientMemoryError, ParameterError, SpinBalanceE
 from .._threads import run_in_threads
 from ..solvers import NetworkAnalysis
 from ..solvers import multifrontal as _mf
+from ..solvers.substitution import solve_block
 from ..solvers.backward_error import backward_error
 from ..solvers.memory import available_memory
 from ..solvers.shifted import BIG_SHIFT
 
 __all__ = ["ShiftSolver", "ShiftedSources", "forward_error_bound", "node_conductance"]
-
-
-@nb.njit(cache=True, nogil=True)
-def _solve_block(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
-    """:func:`numerics.solvers.multifrontal._solve` for R right-hand sides at once (``rhs`` (n, R), plan
-    positions): one pass over the stored fronts, the rows of a front's shared structure gathered once per
-    front (dense updates instead of one scattered access per stored entry); per column the same operations
-    in the same order as ``_solve``, so the same values bit for bit."""
-    nsn = sn_start.shape[0] - 1
-    R = rhs.shape[1]
-    x = rhs.copy()
-    xk = np.empty(R, x.dtype)
-    buf = np.empty((max(int(np.max(s_ptr[1:] - s_ptr[:-1])) if nsn else 0, 1), R), x.dtype)
-    for J in range(nsn):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for j in range(s):
-            for c in range(R):
-                buf[j, c] = x[s_idx[s0 + j], c]
-        for r in range(b):
-            for c in range(R):
-                xk[c] = x[f + r, c] * cinv[f + r]
-            row = base + r * w
-            for j in range(r + 1, b):
-                v = fvals[row + j]
-                for c in range(R):
-                    x[f + j, c] += v * xk[c]
-            for j in range(s):
-                v = fvals[row + b + j]
-                for c in range(R):
-                    buf[j, c] += v * xk[c]
-        for j in range(s):
-            for c in range(R):
-                x[s_idx[s0 + j], c] = buf[j, c]
-    S = np.zeros_like(x)
-    acc = np.empty(R, x.dtype)
-    for J in range(nsn - 1, -1, -1):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for j in range(s):
-            for c in range(R):
-                buf[j, c] = S[s_idx[s0 + j], c]
-        for r in range(b - 1, -1, -1):
-            row = base + r * w
-            for c in range(R):
-                acc[c] = x[f + r, c]
-            for j in range(r + 1, b):
-                v = fvals[row + j]
-                for c in range(R):
-                    acc[c] += v * S[f + j, c]
-            for j in range(s):
-                v = fvals[row + b + j]
-                for c in range(R):
-                    acc[c] += v * buf[j, c]
-            for c in range(R):
-                S[f + r, c] = acc[c] * cinv[f + r]
-    return S
 
 
 @nb.njit(cache=True, nogil=True)
@@ -226,7 +162,7 @@ class ShiftSolver:
     def substitute(self, fac, rhs_sites: np.ndarray) -> np.ndarray:
         """T (R, M) for zero-mean sources (R, M) (site order) with the factorisation ``fac``; exact zero mean.
 
-        One block pass (:func:`_solve_block`); a column whose root residual would dominate it (the test of
+        One block pass (:func:`numerics.solvers.substitution.solve_block`); a column whose root residual would dominate it (the test of
         :func:`numerics.solvers.multifrontal.solve_zero_mean`) is redone by that function — so every column
         equals ``solve_zero_mean`` of it bit for bit."""
         sn = self.analysis.spin_plan()
@@ -235,7 +171,7 @@ class ShiftSolver:
         dtype = np.complex128 if np.iscomplexobj(fvals) else np.float64
         rhs = np.ascontiguousarray(rhs_sites[:, order].T, dtype=dtype)      # (n, R) in plan positions
         rhs_p = np.ascontiguousarray(rhs[plan.perm])
-        Sp = _solve_block(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv, rhs_p)
+        Sp = solve_block(plan, fvals, cinv, rhs_p)
         out = np.empty((rhs_sites.shape[0], rhs_sites.shape[1]), dtype)
         inv_root = abs(cinv[-1])
         for c in range(rhs_sites.shape[0]):

@@ -19,7 +19,7 @@ work is dense matrix products (BLAS-3) instead of one sparse row update per arm:
   terms: **no subtraction anywhere**, the same few-ulp bound per reduced conductance as the
   one-pivot-at-a-time engine, whatever the contrast.  Only the upper triangle and the ground
   column of a front are meaningful; the diagonal is never stored (pivots are row sums).
-* **Solve**: forward reduction ``ŝ_l += (c_kl / C_k) ŝ_k`` and back substitution
+* **Solve** (:mod:`numerics.solvers.substitution`): forward reduction ``ŝ_l += (c_kl / C_k) ŝ_k`` and back substitution
   ``S_k = (ŝ_k + Σ_l c_kl S_l) / C_k`` with the stored pivot rows (potentials only; bond
   differences are not back-propagated — the spin response needs Σ_i R_i S_i, Eq. (12)).
 
@@ -36,7 +36,6 @@ solve, the Ostrowski comparison bound |(L + ε − iω)⁻¹| ≤ (L + ε)⁻¹,
 """
 from __future__ import annotations
 
-import math
 
 import numba as nb
 import numpy as np
@@ -44,6 +43,7 @@ import numpy as np
 from hopspin.errors import DisconnectedNetworkError
 
 from .blas import DGEMM, ZGEMM, N as _N, T as _T, gemm as _gemm
+from .substitution import solve, solve_zero_mean
 from .supernodal import SupernodalPlan
 
 __all__ = ["factor", "factor_solve", "solve", "solve_zero_mean", "BLOCK", "PANEL", "GEMM_MIN"]
@@ -162,101 +162,6 @@ def _factor(sn_start, s_ptr, s_idx, rel, c_ptr, c_list, e_ptr, e_off, e_g, groun
     return -1
 
 
-@nb.njit(cache=True, nogil=True)
-def _solve(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs, fix_root, root_value):
-    """Forward reduction and back substitution with the stored fronts (positions); with ``fix_root``
-    the root (last position) takes ``root_value`` instead of its own equation."""
-    nsn = sn_start.shape[0] - 1
-    x = rhs.copy()
-    for J in range(nsn):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for r in range(b):
-            xk = x[f + r] * cinv[f + r]
-            if xk != 0.0:
-                row = base + r * w
-                for j in range(r + 1, b):
-                    x[f + j] += fvals[row + j] * xk
-                for j in range(s):
-                    x[s_idx[s0 + j]] += fvals[row + b + j] * xk
-    S = np.zeros_like(x)
-    nsn_end = sn_start[nsn]
-    for J in range(nsn - 1, -1, -1):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for r in range(b - 1, -1, -1):
-            if fix_root and f + r == nsn_end - 1:
-                S[f + r] = root_value
-                continue
-            row = base + r * w
-            acc = x[f + r]
-            for j in range(r + 1, b):
-                acc += fvals[row + j] * S[f + j]
-            for j in range(s):
-                acc += fvals[row + b + j] * S[s_idx[s0 + j]]
-            S[f + r] = acc * cinv[f + r]
-    return S
-
-
-@nb.njit(cache=True, nogil=True)
-def _solve_split(sn_start, s_ptr, s_idx, f_ptr, fvals, cinv, rhs):
-    """Forward reduction of ``rhs``, then two back substitutions: A with the root (last position) held
-    at 0 and B for the root at 1 and no source (B ≥ 0: sums of positive terms).  Every solution is
-    A + σB for the root value σ; returns (A, B, σ from the root's own equation)."""
-    nsn = sn_start.shape[0] - 1
-    n = sn_start[nsn]
-    x = rhs.copy()
-    for J in range(nsn):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for r in range(b):
-            xk = x[f + r] * cinv[f + r]
-            if xk != 0.0:
-                row = base + r * w
-                for j in range(r + 1, b):
-                    x[f + j] += fvals[row + j] * xk
-                for j in range(s):
-                    x[s_idx[s0 + j]] += fvals[row + b + j] * xk
-    sigma_eq = x[n - 1] * cinv[n - 1]
-    A = np.zeros_like(x)
-    B = np.zeros_like(x)
-    B[n - 1] = 1.0
-    for J in range(nsn - 1, -1, -1):
-        f = sn_start[J]
-        b = sn_start[J + 1] - f
-        s0 = s_ptr[J]
-        s = s_ptr[J + 1] - s0
-        w = b + s + 1
-        base = f_ptr[J]
-        for r in range(b - 1, -1, -1):
-            if f + r == n - 1:
-                continue
-            row = base + r * w
-            acc = x[f + r]
-            bcc = 0.0
-            for j in range(r + 1, b):
-                acc += fvals[row + j] * A[f + j]
-                bcc += fvals[row + j] * B[f + j]
-            for j in range(s):
-                acc += fvals[row + b + j] * A[s_idx[s0 + j]]
-                bcc += fvals[row + b + j] * B[s_idx[s0 + j]]
-            A[f + r] = acc * cinv[f + r]
-            B[f + r] = bcc * cinv[f + r]
-    return A, B, sigma_eq
-
-
 def _dtype(*arrays):
     return np.complex128 if any(np.iscomplexobj(a) for a in arrays) else np.float64
 
@@ -279,50 +184,6 @@ def factor(plan: SupernodalPlan, edge_g: np.ndarray, ground: np.ndarray, block: 
     if bad >= 0:
         raise DisconnectedNetworkError(f"vanishing pivot at position {plan.perm[bad]}: the network is disconnected")
     return fvals, cinv
-
-
-def solve(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Forward reduction and back substitution with a factorisation from :func:`factor` (``rhs`` and
-    the result in input positions); one factorisation serves any number of right-hand sides."""
-    S = _solve(plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv,
-               np.ascontiguousarray(np.asarray(rhs, _dtype(fvals, rhs))[plan.perm]), False, 0.0)
-    out = np.empty_like(S)
-    out[plan.perm] = S
-    return out
-
-
-def solve_zero_mean(plan: SupernodalPlan, fvals: np.ndarray, cinv: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """The solution of (L + εI) S = rhs for a zero-mean ``rhs`` (input positions), robust at any ε ≥ 0.
-
-    The root (last position) is where the elimination collects the source's rounding residual
-    (~1e-16 Σ|rhs|) and divides it by its pivot, which is only the collected ground ≈ Mε: for small ε
-    that residual becomes a spurious uniform offset far above the solution itself, whose rounding then
-    destroys the solution's digits (τ_s ≳ 1e28 τ0).  While that rounding bound stays below 1e-3 of the
-    solution's scale the one-pass solve (the root's own equation) is kept; beyond, the root value is
-    taken from the zero mean ΣS = 0 that every solution with a zero-mean source obeys — computed from
-    the split S = A + σB of :func:`_solve_split` — and the back substitution is redone with the root
-    held at that value (so no large offset is ever formed).  A complex factorisation (shift ε − i|ω|,
-    whose root pivot is ≈ M(ε − i|ω|)) is treated alike (|1/pivot| in the test, ΣS = 0 from zΣS = Σrhs = 0)."""
-    b = np.ascontiguousarray(np.asarray(rhs, _dtype(fvals, rhs))[plan.perm])
-    args = (plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv)
-    S = _solve(*args, b, False, 0.0)
-    if not (abs(cinv[-1]) > 0 and 1.2e-16 * float(np.sum(np.abs(b))) * float(abs(cinv[-1]))
-            > 1e-3 * float(np.max(np.abs(S)))):
-        out = np.empty_like(S)
-        out[plan.perm] = S
-        return out
-    A, B, _ = _solve_split(*args, b)
-    S = _solve(*args, b, True, -_fsum(A) / _fsum(B))
-    out = np.empty_like(S)
-    out[plan.perm] = S
-    return out
-
-
-def _fsum(v: np.ndarray):
-    """Exactly rounded sum (real and imaginary parts apart for a complex array)."""
-    if np.iscomplexobj(v):
-        return complex(math.fsum(v.real), math.fsum(v.imag))
-    return math.fsum(v)
 
 
 def factor_solve(plan: SupernodalPlan, edge_g: np.ndarray, eps: float, rhs: np.ndarray,

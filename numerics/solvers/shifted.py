@@ -29,7 +29,7 @@ from .memory import check_memory, lanes_per_batch, workers_that_fit
 from .symbolic import bond_locations, plan_elimination
 
 __all__ = ["ShiftedSolution", "shifted_multifrontal", "shifted_backprop", "prepare", "ground",
-           "remove_weighted_mean", "solve_zero_weighted_mean"]
+           "remove_weighted_mean"]
 
 #: override of the lane count of the backprop engine (tests, benchmarks)
 LANES: int | None = None
@@ -163,8 +163,7 @@ def shifted_multifrontal(network, analysis, prep: Prepared, tolerance: float = 1
         def work(k):
             eps = float(shifts[k])
             fvals, cinv = _mf.factor(sn, g, np.full(sn.n, eps) if w is None else eps * w_order)
-            Sp = _mf.solve_zero_mean(sn, fvals, cinv, rhs) if w is None else \
-                solve_zero_weighted_mean(sn, fvals, cinv, rhs, w_order)
+            Sp = _mf.solve_zero_mean(sn, fvals, cinv, rhs, w_order)
             del fvals
             Sk = np.empty(M)
             Sk[order] = Sp
@@ -284,19 +283,3 @@ def _checked(sol: ShiftedSolution, tolerance: float, what: str) -> ShiftedSoluti
     if not np.all(err <= tolerance):
         raise SpinBalanceError(f"{what} {float(np.max(err)):.3g} exceeds the tolerance {tolerance:g}")
     return sol
-
-
-def solve_zero_weighted_mean(plan, fvals, cinv, rhs: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """:func:`numerics.solvers.multifrontal.solve_zero_mean` for the ground ε w_i: the solution with
-    Σ w S = 0 (``rhs``, ``weights`` and the result in the plan's input positions).  The root's rounding
-    residual is handled as there, the root value taken from Σ w (A + σB) = 0 of the split solve."""
-    b = np.ascontiguousarray(np.asarray(rhs, np.float64)[plan.perm])
-    args = (plan.sn_start, plan.s_ptr, plan.s_idx, plan.f_ptr, fvals, cinv)
-    S = _mf._solve(*args, b, False, 0.0)
-    if cinv[-1] > 0 and 1.2e-16 * float(np.sum(np.abs(b))) * float(cinv[-1]) > 1e-3 * float(np.max(np.abs(S))):
-        wp = np.asarray(weights, np.float64)[plan.perm]
-        A, B, _ = _mf._solve_split(*args, b)
-        S = _mf._solve(*args, b, True, -math.fsum(wp * A) / math.fsum(wp * B))
-    out = np.empty_like(S)
-    out[plan.perm] = S
-    return out

@@ -10,7 +10,8 @@ import pytest
 
 from hopspin.errors import GridError, ParameterError, QuantityError
 from numerics.field import CurrentRun, field_response, hanle
-from numerics.field.complex_shift import ShiftSolver, _solve_block, forward_error_bound
+from numerics.field.complex_shift import ShiftSolver, forward_error_bound
+from numerics.solvers.substitution import solve_block
 from numerics.field.inputs import field_direction, larmor_vectors, parse_field_grid
 from numerics.field.response import large_field_terms
 from numerics.field.signs import element_names, sign_changes
@@ -283,9 +284,8 @@ def test_conjugate_shift_gives_the_conjugate_and_real_path_is_unchanged(low_dens
         assert np.array_equal(fa, np.conj(fb)) and np.array_equal(ca, np.conj(cb))
         ta, tb = mf.solve_zero_mean(sn, fa, ca, rhs), mf.solve_zero_mean(sn, fb, cb, rhs)
         assert np.array_equal(ta, np.conj(tb))
-        # the block substitution is solve(…) column by column, bit for bit
-        blk = _solve_block(sn.sn_start, sn.s_ptr, sn.s_idx, sn.f_ptr, fa, ca,
-                           np.ascontiguousarray(np.column_stack([rhs, 2 * rhs]).astype(complex)[sn.perm]))
+        # two columns in one block pass are the one-column solves, bit for bit
+        blk = solve_block(sn, fa, ca, np.column_stack([rhs, 2 * rhs]).astype(complex)[sn.perm])
         one = np.empty(sn.n, complex)
         one[sn.perm] = blk[:, 1]
         assert np.array_equal(one, mf.solve(sn, fa, ca, 2 * rhs))
