@@ -4,6 +4,8 @@ Quantities are given with units (parsed by pint in :mod:`numerics.estimates.unit
 paper's typical parameter set (T = 4 K is our choice).  ``--field`` is the electric field; a magnetic field is
 ``--magnetic-field "2 mT"`` (with ``--g-factor``): the Larmor frequency, ω_L τ0, ω_L τ_s, the Hanle half-width
 ħ/(|g| μ_B τ_s) and the size of the neglected equilibrium-drift term (:mod:`numerics.estimates.zeeman`).
+``--disorder-width "2 meV"`` is the spread W of the site energies: with ``--temperature`` it gives
+W/k_BT (the ``--energy-disorder`` of ``simulate``), and the simulated f is computed at it.
 Without ``--f`` the function f(n_s, τ_s) and
 f(n_s, 0) come from a small simulation (3 seeds × 20 000 sites by default, about a second each).
 """
@@ -95,12 +97,30 @@ def _magnetic_input(args):
     return field, (g[0] if len(g) == 1 else tuple(g))
 
 
+def _disorder(args, params):
+    """W/k_BT of --disorder-width at the temperature of the parameters (0 without it)."""
+    if args.disorder_width is None:
+        return 0.0
+    from numerics.energies import ENERGY_DISORDER_MAX
+    from numerics.estimates.units import parse_quantity
+
+    width = parse_quantity(args.disorder_width, "[energy]", "--disorder-width")
+    if width < 0:
+        raise UsageError(f"--disorder-width must be >= 0, got {args.disorder_width!r}")
+    ratio = width / (1.380649e-23 * params.T)
+    if ratio > ENERGY_DISORDER_MAX:
+        raise UsageError(f"--disorder-width {args.disorder_width!r} at T = {params.T:g} K is W/k_BT = {ratio:.4g}, "
+                         f"above the largest {ENERGY_DISORDER_MAX:g} the simulation accepts")
+    return ratio
+
+
 def _compute(args):
     from hopspin.errors import HopspinError
     from numerics.estimates import estimate, simulated_f, site_density_ab2
 
     params = _parameters(args)
     params.validate()  # warn before a simulation that may fail (estimate() repeats; printed once)
+    disorder = _disorder(args, params)
     simulation = None
     if args.f is None:
         if args.f0 is not None:
@@ -109,7 +129,8 @@ def _compute(args):
         if args.sites < 20 or not args.seeds:
             raise UsageError(f"--sites must be >= 20 and --seeds non-empty, got {args.sites}, {args.seeds}")
         try:
-            simulation = simulated_f(density, params.tau_s / params.tau0, seeds=args.seeds, sites=args.sites)
+            simulation = simulated_f(density, params.tau_s / params.tau0, seeds=args.seeds, sites=args.sites,
+                                     energy_disorder=disorder)
         except HopspinError as exc:  # ParameterError, NotPercolatingError, ConservationError, ...
             raise UsageError(f"cannot simulate f at n_s a_b^2 = {density:.3g} ({exc}); "
                              "pass --f VALUE (and --f0 VALUE) instead") from None
@@ -119,7 +140,12 @@ def _compute(args):
         for name, v in (("--f", f), ("--f0", f0)):
             if not math.isfinite(v):
                 raise UsageError(f"{name} must be a finite number, got {v}")
-    return estimate(params, f=f, f0=f0), simulation, params
+    record = estimate(params, f=f, f0=f0)
+    if args.disorder_width is not None:
+        record["energy_disorder"] = {"width_J": disorder * 1.380649e-23 * params.T, "temperature_K": params.T,
+                                     "W_over_kT": disorder, "distribution": "uniform",
+                                     "note": "simulate --energy-disorder W_over_kT runs this disorder"}
+    return record, simulation, params
 
 
 def _cmd_estimate(args) -> int:
@@ -177,6 +203,10 @@ def _print_text(r: dict, simulation) -> None:
             f"  neglected drift of s0 = {z['equilibrium_spin_s0']:.3g}: {z['drift_precession_ratio']:.3g} x the beta^3 "
             f"CISP generation (hopspin hanle: non-equilibrium part only)",
         ]
+    d = r.get("energy_disorder")
+    if d is not None:
+        lines.append(f"  energy disorder      = W = {d['width_J'] / 1.602176634e-22:.4g} meV at T = {d['temperature_K']:g} K: "
+                     f"W/k_BT = {d['W_over_kT']:.4g} (uniform; f above simulated at it: simulate --energy-disorder)")
     print("\n".join(lines))
 
 
@@ -204,5 +234,8 @@ def register(sub) -> None:
                         "hbar/(|g| mu_B tau_s) and the neglected equilibrium-drift term")
     p.add_argument("--g-factor", type=float, nargs="+", default=None, metavar="G",
                    help="g-factor for --magnetic-field: one value or two (g_par g_perp); default -0.44")
+    p.add_argument("--disorder-width", default=None, metavar="QTY",
+                   help="spread W of the site energies (e.g. '2 meV'); with --temperature it gives W/k_BT, at which "
+                        "the simulated f is computed")
     p.add_argument("--json", action="store_true", help="print the JSON record (SI units)")
     p.set_defaults(func=_cmd_estimate)

@@ -17,8 +17,10 @@ from .parameters import Parameters
 __all__ = ["estimate", "simulated_f"]
 
 
-def simulated_f(site_density: float, tau_s_over_tau0: float, seeds=(0, 1, 2), sites: int = 20000) -> dict:
-    """f(n_s, τ_s) and f(n_s, 0) from small runs of :func:`numerics.simulate.simulate`.
+def simulated_f(site_density: float, tau_s_over_tau0: float, seeds=(0, 1, 2), sites: int = 20000,
+                energy_disorder: float = 0.0) -> dict:
+    """f(n_s, τ_s) and f(n_s, 0) from small runs of :func:`numerics.simulate.simulate` (site energies uniform
+    of width ``energy_disorder`` = W/k_BT when > 0).
 
     Small samples (default 3 seeds × 20 000 sites, ~1 s each) — enough for an estimate, not for the
     < 1 % spread of the paper's N = 5×10⁵.  The simulation's own cut-off warning is suppressed
@@ -36,11 +38,12 @@ def simulated_f(site_density: float, tau_s_over_tau0: float, seeds=(0, 1, 2), si
     for seed in seeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            r = simulate(site_density=site_density, sites=sites, seed=seed, tau_s=[0.0, float(tau_s_over_tau0)])
+            r = simulate(site_density=site_density, sites=sites, seed=seed, tau_s=[0.0, float(tau_s_over_tau0)],
+                         energy_disorder=energy_disorder)
         f0s.append(float(r.f[0]))
         fs.append(float(r.f[1]))
     return {"f": float(np.mean(fs)), "f0": float(np.mean(f0s)), "f_std": float(np.std(fs)),
-            "f0_std": float(np.std(f0s)), "seeds": list(seeds), "sites": int(sites),
+            "f0_std": float(np.std(f0s)), "seeds": list(seeds), "sites": int(sites), "energy_disorder": energy_disorder,
             "per_seed": [[a, b] for a, b in zip(fs, f0s)]}
 
 

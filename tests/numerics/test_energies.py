@@ -197,3 +197,13 @@ def test_cli_simulate_and_onsager_take_the_energy_disorder(run_cli):
     assert rec["critical_parameter"] > 0 and len(rec["f"]) == 2
     bad = run_cli("onsager", "--site-density", "0.01", "--sites", "4000", "--energy-disorder", "-2")
     assert bad.returncode == 2 and len(bad.error_lines) == 1 and "energy_disorder" in bad.error_lines[0]
+
+
+def test_estimate_takes_the_disorder_width_and_temperature_with_units(run_cli):
+    out = run_cli("estimate", "--f", "1", "--disorder-width", "1 meV", "--temperature", "4 K", "--json")
+    assert out.returncode == 0, out.stderr
+    rec = out.json()["energy_disorder"]
+    assert rec["W_over_kT"] == pytest.approx(1.602176634e-22 / (1.380649e-23 * 4.0), rel=1e-12)
+    for bad in (["--disorder-width", "1 V"], ["--disorder-width", "1 eV", "--temperature", "1 K"]):
+        res = run_cli("estimate", "--f", "1", *bad)
+        assert res.returncode == 2 and len(res.error_lines) == 1 and "--disorder-width" in res.error_lines[0]
