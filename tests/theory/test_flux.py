@@ -172,11 +172,11 @@ def test_second_line_is_spin_dependent_only_in_a_field():
     assert all(sp.expand(x.subs(flux.PHI, 0)) == 0 for x in sl["spin_from_nj"] + sl["spin_from_ni"])
 
 
-def test_extending_doc_example_runs_and_placeholders_are_present():
+def test_extending_doc_runs():
+    """Every code block of docs/extending.md (symbols → checks → kernels → numerics) runs as written."""
     text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
-    assert "<!-- integrator: kernels -->" in text and "<!-- integrator: numerics -->" in text
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks
+    assert len(blocks) >= 3
     for block in blocks:
         exec(compile(block, "docs/extending.md", "exec"), {})
 
