@@ -14,7 +14,7 @@ _UNITS_NOTE = ("cisp[field][spin][E] in the normalisation of f (Eq. 13; B = 0: T
 
 def _cmd_hanle(args) -> int:
     from numerics.field import hanle
-    from numerics.field.hanle import check_config
+    from numerics.field.hanle import check_config, orbital_inputs
     from numerics.field.inputs import larmor_vectors, parse_field_grid
 
     base = check_config(config_from_args(args).check())
@@ -27,7 +27,14 @@ def _cmd_hanle(args) -> int:
     if args.tau0 is not None:
         from numerics.estimates.units import parse_quantity
         tau0 = parse_quantity(args.tau0, "time", "--tau0")
-    larmor_vectors(fields, direction, g, tau0)           # every field input checked before any work
+    values, _, unit = larmor_vectors(fields, direction, g, tau0)     # every field input checked before any work
+    if not args.orbital and (args.localization_radius is not None or args.eta is not None):
+        raise UsageError("--localization-radius and --eta apply only with --orbital")
+    if args.no_zeeman and not args.orbital:
+        raise UsageError("--no-zeeman leaves no field term: use it with --orbital")
+    orbital = dict(orbital=args.orbital, zeeman=not args.no_zeeman, localization_radius=args.localization_radius,
+                   eta=args.eta)
+    orbital_inputs(values, unit, direction, tau0, **orbital)
     currents = ("x", "y") if args.current == "both" else (args.current,)
     say = progress_printer(not args.quiet)
     records, results = [], []
@@ -35,7 +42,7 @@ def _cmd_hanle(args) -> int:
         cfg = base.replace(seed=seed)
         say(f"seed {seed}: n_s a_b^2 = {cfg.site_density}, N = {cfg.sites}, {len(fields)} fields along {direction}")
         res = hanle(cfg, field=fields, field_direction=direction, g_factor=g, tau0=tau0, currents=currents,
-                    progress=say)
+                    progress=say, **orbital)
         say(f"seed {seed}: backward errors {res.max_backward_error:.1e} (real), {res.max_backward_error_complex:.1e} "
             f"(complex); Onsager-Casimir SGE(B) vs R(-B)^T {res.onsager_casimir_error:.1e}")
         results.append(res)
@@ -58,6 +65,9 @@ def _print_text(res) -> None:
     col = "xy".index(res.currents[0])
     for k, t in enumerate(res.tau_s):
         print(f"tau_s = {t:.4g} tau_0: CISP s (current along {res.currents[0]}), SGE j_{res.currents[0]} per unit spin")
+        if res.orbital:
+            print(f"flux b = e B_z a_b^2/hbar per field: {[float(f'{b:.4g}') for b in res.flux]} (eta = {res.eta:.3g}, "
+                  f"a_b = {res.localization_radius:.3g} m{'' if res.zeeman else ', no Zeeman term'})")
         print(f"{'field':>12} {'s_x':>12} {'s_y':>12} {'s_z':>12} {'sge_x':>12} {'sge_y':>12} {'sge_z':>12}")
         for f, b in enumerate(res.field):
             s, j = res.cisp[k, f, :, col], res.sge[k, f, col]
@@ -82,6 +92,15 @@ def register(sub) -> None:
                    help="hopping time tau_0 for fields with a unit (default '10 ps', the paper's typical value)")
     p.add_argument("--current", choices=("x", "y", "both"), default="both", action=_Once,
                    help="electric-field directions computed (default both: the full tensors)")
+    p.add_argument("--orbital", action="store_true",
+                   help="the field also threads the layer: flux b = e B_z a_b^2/hbar in every triad (Hall currents, "
+                        "cos Phi sources, spin-Hall transport, field-odd precession); needs a field with a unit")
+    p.add_argument("--localization-radius", default=None, action=_Once, metavar="QTY",
+                   help="a_b of the orbital flux (default '10 nm'); with --orbital")
+    p.add_argument("--eta", type=finite_float, default=None, action=_Once, metavar="X",
+                   help="eta = hbar/(J0 tau0) of the orbital terms (default J0 = 10 meV and --tau0: 6.6e-3 at 10 ps); "
+                        "with --orbital")
+    p.add_argument("--no-zeeman", action="store_true", help="drop the Larmor precession (orbital part only)")
     p.add_argument("--json", action="store_true", help="print one JSON record per seed and tau_s")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     p.set_defaults(func=_cmd_hanle)

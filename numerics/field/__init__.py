@@ -1,4 +1,5 @@
-"""Spin responses in a Zeeman field (issue 13, numerics): Larmor precession, Hanle curves, Onsager–Casimir.
+"""Spin responses in a magnetic field (issues 13, 14): Larmor precession, Hanle curves, Onsager–Casimir, and the
+field's orbital flux acting at the same time.
 
 =====================  ==========================================================================
 ``hanle``              :func:`hanle` — CISP, SGE, SHE tensors of one sample versus the field (public API)
@@ -7,6 +8,8 @@
 ``vectors``            the channel lift, ε(ε − ω×)⁻¹, KKM (numpy)
 ``inputs``             field grids, directions, the g-tensor, tesla → ω_L τ0
 ``signs``              where each conductivity changes sign versus |ω| (the arXiv:1805.04061 claim)
+``orbital``            Zeeman + orbital flux at once (:func:`orbital_response`, ``hanle(orbital=True)``)
+``orbital_ops``        per-flux spin-Hall transport H and M¹ tensors; the Neumann channel solve per shift
 =====================  ==========================================================================
 
 Theory: ``theory/zeeman.py``, ``theory/zeeman_triangle.py``, ``derivations/d10_zeeman.py``.

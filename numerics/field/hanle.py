@@ -12,6 +12,12 @@ of the non-equilibrium spin S); the equilibrium Zeeman polarization s0 = −μ_B
 order gμ_BB/k_BT are dropped.  The largest dropped term, the drift of s0 in the hop spin-orbit field (first order
 in β), exceeds the β³ CISP by far for the paper's typical parameters (:func:`drift_note`), so these tensors are
 the non-equilibrium part at the paper's order β³; the s0 term adds through the total spin only.
+
+**Orbital part** (``orbital=True``, issue 14): the field B (in tesla) also threads the layer with the flux density
+b = e B_z a_b²/ħ (only B_z acts orbitally), so every triad carries Φ_ikj = b A_ikj: Hall-shifted currents, cos Φ
+spin sources, the spin-Hall transport M⁰ and the field-odd precession M¹, solved with the Larmor term by
+:func:`numerics.field.orbital.orbital_response` (exact in Φ and in η = ħ/(J0 τ0), β³ in the spin response, M¹ at
+β¹η in both channels).  ``zeeman=False`` drops the Larmor term (orbital only).
 """
 from __future__ import annotations
 
@@ -30,10 +36,18 @@ from ..sample import random_sample
 from ..solvers import NetworkAnalysis, solve_kirchhoff
 from ..tensor import ROTATION, rotate_sample
 from ..triads import triad_sums
-from .inputs import DEFAULT_TAU0, g_tensor, larmor_vectors
+from .inputs import DEFAULT_TAU0, field_direction as _dir, g_tensor, larmor_vectors
 from .response import CurrentRun, FieldResponse, field_response
 
-__all__ = ["HanleResult", "hanle", "current_runs", "check_config", "drift_note"]
+__all__ = ["HanleResult", "hanle", "current_runs", "check_config", "drift_note", "orbital_inputs", "DEFAULT_A_B"]
+
+#: default localization radius a_b (m) of the orbital flux b = e B_z a_b²/ħ (the paper's typical 10 nm)
+DEFAULT_A_B = 10e-9
+_J0_TYPICAL = 10e-3 * 1.602176634e-19           # J0 = 10 meV (the paper's), for the default η = ħ/(J0 τ0)
+_ORBITAL_NOTE = (" Orbital part: the flux b = e B_z a_b^2/hbar in every triad (Hall-shifted currents, cos Phi sources, "
+                 "spin-Hall transport M0 and field-odd precession M1, exact in Phi and eta, beta^3 in the spin "
+                 "response); not kept: M2 on the separated spin, M on the in-plane spin (beta^4), the second line of "
+                 "(S10) in the field.")
 
 
 def drift_note() -> str:
@@ -65,6 +79,8 @@ class HanleResult(ResultSchema):
     cisp_drift : (3, 2);  axis : ĉ;  beta (3, 2);  g_factor (g_∥, g_⊥) or None;  tau0 (s) or None
     onsager_casimir_error : max |SGE(B) − R(−B)ᵀ| / max |R| over the run;  max_backward_error(_complex) :
     of every real (complex) shifted solve;  max_conservation_error : Kirchhoff;  kkm_error, gauge_error
+    flux : (F,) b = e B_z a_b²/ħ per field with ``orbital`` (else None);  eta (η = ħ/(J0 τ0)), localization_radius (m)
+    of the orbital part;  orbital, zeeman : which parts of the field act
     note : scope of the result (:func:`drift_note`);  response : the :class:`FieldResponse` (maps with keep_fields)
     Columns of a current direction not computed (``currents``) are NaN (null in JSON).
     """
@@ -94,6 +110,11 @@ class HanleResult(ResultSchema):
     g_factor: tuple | None = None
     tau0: float | None = None
     note: str = ""
+    flux: np.ndarray | None = None
+    eta: float | None = None
+    localization_radius: float | None = None
+    orbital: bool = False
+    zeeman: bool = True
     timings: dict = dc_field(default_factory=dict)
     response: FieldResponse | None = dc_field(default=None, repr=False)
     config: SimulationConfig | None = dc_field(default=None, repr=False)
@@ -129,7 +150,9 @@ class HanleResult(ResultSchema):
                 "field_unit": self.field_unit, "field_direction": self.field_direction.tolist(),
                 "g_factor": None if self.g_factor is None else list(self.g_factor), "tau0_seconds": self.tau0,
                 "beta": self.beta.tolist(), "currents": list(self.currents), "note": self.note,
-                "timings": {k: round(v, 4) for k, v in self.timings.items()}}
+                "timings": {k: round(v, 4) for k, v in self.timings.items()},
+                **({"orbital": self.orbital, "zeeman": self.zeeman, "eta": self.eta,
+                    "localization_radius_m": self.localization_radius} if self.orbital or not self.zeeman else {})}
 
     def _field_units(self) -> str:
         return "T" if self.field_unit == "T" else "omega_L tau_0"
@@ -149,7 +172,7 @@ class HanleResult(ResultSchema):
         "sge" (F × 2 × 3), "she" (F × 3 × 2 × 2), "generation", "omega_L_tau0" (F × 3), diagnostics."""
         head = self.attrs()
         units = {"field": self._field_units(), "cisp": "1", "sge": "1", "she": "1",
-                 "generation": "1", "omega_L_tau0": "1", "tau_s": "tau_0"}
+                 "generation": "1", "omega_L_tau0": "1", "tau_s": "tau_0", **({"flux": "1"} if self.orbital else {})}
         out = []
         for k, t in enumerate(self.tau_s):
             out.append(json_safe({**head, "tau_s": float(t), "field": self.field, "omega_L_tau0": self.omega,
@@ -158,7 +181,8 @@ class HanleResult(ResultSchema):
                                   "separation_axis": self.axis, "onsager_casimir_error": self.onsager_casimir_error,
                                   "max_backward_error": self.max_backward_error,
                                   "max_backward_error_complex": self.max_backward_error_complex,
-                                  "max_conservation_error": self.max_conservation_error, "units": units}))
+                                  "max_conservation_error": self.max_conservation_error, "units": units,
+                                  **({"flux": self.flux} if self.orbital else {})}))
         return out
 
     def separated_spin(self, k: int, f: int, run: int = 0) -> np.ndarray:
@@ -168,7 +192,8 @@ class HanleResult(ResultSchema):
             raise ParameterError("the per-site maps need keep_fields=True", parameter="keep_fields")
         t_par, t_perp = self.response.maps[run]
         bhat, _ = unit_or_none(self.omega[f])
-        return lift(self.axis, bhat, t_par[k], t_perp[k, f]).T
+        par = t_par[k, f] if t_par.ndim == 3 else t_par[k]         # orbital: T_∥ depends on the flux
+        return lift(self.axis, bhat, par, t_perp[k, f]).T
 
 
 def check_config(cfg: SimulationConfig) -> SimulationConfig:
@@ -202,8 +227,44 @@ def current_runs(sample, cfg: SimulationConfig, currents=("x", "y"), beta=None, 
     return runs
 
 
+def orbital_inputs(values, unit, direction, tau0=None, *, orbital=False, zeeman=True, localization_radius=None,
+                   eta=None):
+    """(flux (F,) or None, η or None, a_b (m) or None) of the field's orbital part; one-line errors naming the parameter.
+
+    b = e B_z a_b²/ħ with B_z the growth-axis component of the field vector (tesla); η defaults to ħ/(J0 τ0) with
+    the paper's J0 = 10 meV and the τ0 of the Larmor conversion (10 ps: :data:`numerics.flux.hall.ETA_TYPICAL`)."""
+    from ..flux.estimates import flux_of_field
+    from ..flux.hall import FLUX_MAX, _check_eta
+    if not orbital:
+        if not zeeman:
+            raise ParameterError("zeeman=False leaves no field term: use it with orbital=True (--orbital)",
+                                 parameter="zeeman")
+        for name, v in (("localization_radius", localization_radius), ("eta", eta)):
+            if v is not None:
+                raise ParameterError(f"{name} applies only to the orbital part (orbital=True, --orbital)",
+                                     parameter=name)
+        return None, None, None
+    if unit != "T":
+        raise ParameterError("orbital=True needs the field with a unit (e.g. '0.5 T'): a bare omega_L tau_0 does not "
+                             "say how large B_z is", parameter="field")
+    a_b = DEFAULT_A_B if localization_radius is None else localization_radius
+    if isinstance(a_b, str) or hasattr(a_b, "magnitude"):
+        from ..estimates.units import parse_quantity
+        a_b = parse_quantity(a_b if isinstance(a_b, str) else f"{a_b:~}", "[length]", "localization_radius")
+    if isinstance(a_b, bool) or not isinstance(a_b, (int, float, np.floating)) or not 1e-10 <= float(a_b) <= 1e-6:
+        raise ParameterError(f"localization_radius must be a length in [0.1 nm, 1 um] (e.g. '10 nm' or 1e-8 m), got "
+                             f"{localization_radius!r}", parameter="localization_radius")
+    tau = DEFAULT_TAU0 if tau0 is None else float(tau0)
+    eta = _check_eta(1.054571817e-34 / (_J0_TYPICAL * tau) if eta is None else eta)
+    flux = flux_of_field(np.asarray(values, dtype=float) * _dir(direction)[2], float(a_b))
+    if np.any(np.abs(flux) > FLUX_MAX):
+        raise ParameterError(f"field: the flux b = e B_z a_b^2/hbar must stay within {FLUX_MAX:g}", parameter="field")
+    return np.asarray(flux, dtype=float), eta, float(a_b)
+
+
 def hanle(config: SimulationConfig | None = None, *, field, field_direction="x", g_factor=None, tau0=None,
-          beta=None, currents=("x", "y"), with_sge: bool = True, keep_fields: bool = False,
+          beta=None, currents=("x", "y"), with_sge: bool = True, keep_fields: bool = False, orbital: bool = False,
+          zeeman: bool = True, localization_radius=None, eta: float | None = None,
           progress: Callable[[str], None] | None = None, **overrides) -> HanleResult:
     """CISP, SGE and spin-Hall tensors of one sample versus a Zeeman field (module doc).
 
@@ -220,6 +281,10 @@ def hanle(config: SimulationConfig | None = None, *, field, field_direction="x",
     beta : spin-orbit matrix, optional — overrides ``config.beta`` (default the unit [001] model)
     currents : ("x", "y") — electric-field directions computed (the other columns are NaN)
     with_sge : also the SGE by its own route;  keep_fields : keep the per-site maps (:meth:`HanleResult.separated_spin`)
+    orbital : also the orbital flux b = e B_z a_b²/ħ of the same field (module doc; the field needs a unit)
+    zeeman : the Larmor precession (False: orbital only)
+    localization_radius : a_b of the orbital flux, metres or text ('10 nm'; default 10 nm) — orbital only
+    eta : η = ħ/(J0 τ0) of the orbital terms (default: J0 = 10 meV and ``tau0``, 6.6e-3 at 10 ps) — orbital only
     progress : called with a message at each stage
     **overrides : fields of :class:`SimulationConfig`
 
@@ -236,15 +301,26 @@ def hanle(config: SimulationConfig | None = None, *, field, field_direction="x",
     if not currents or len(set(currents)) != len(currents) or not set(currents) <= {"x", "y"}:
         raise ParameterError(f"currents must be 'x', 'y' or both, got {currents!r}", parameter="currents")
     values, omega, unit = larmor_vectors(field, field_direction, g_factor, tau0)
+    flux, eta, a_b = orbital_inputs(values, unit, field_direction, tau0, orbital=orbital, zeeman=zeeman,
+                                    localization_radius=localization_radius, eta=eta)
+    if orbital:
+        from ..flux.hall import check_equal_energies
+        check_equal_energies(cfg)
+    if not zeeman:
+        omega = np.zeros_like(omega)
     say = progress or (lambda msg: None)
-    from .inputs import field_direction as _dir
     t0 = time.perf_counter()
     sample = random_sample(cfg.site_density, cfg.sites, cfg.seed)
     runs = current_runs(sample, cfg, currents, progress=say)
     t_runs = time.perf_counter() - t0
     say(f"{len(values)} fields x {cfg.tau_s_array.size} tau_s")
-    resp = field_response(runs, cfg.tau_s_array, omega, sge=with_sge, keep_fields=keep_fields, threads=cfg.threads,
-                          progress=say)
+    if orbital:
+        from .orbital import orbital_response
+        resp = orbital_response(runs, cfg.tau_s_array, omega, flux, eta=eta, sge=with_sge, keep_fields=keep_fields,
+                                threads=cfg.threads, progress=say)
+    else:
+        resp = field_response(runs, cfg.tau_s_array, omega, sge=with_sge, keep_fields=keep_fields,
+                              threads=cfg.threads, progress=say)
     K, F = cfg.tau_s_array.size, len(values)
     full = {"cisp": np.full((K, F, 3, 2), np.nan), "gen": np.full((K, F, 3, 2), np.nan),
             "sge": np.full((K, F, 2, 3), np.nan), "she": np.full((K, F, 3, 2, 2), np.nan),
@@ -266,5 +342,6 @@ def hanle(config: SimulationConfig | None = None, *, field, field_direction="x",
         max_backward_error=resp.max_backward_error, max_backward_error_complex=resp.max_backward_error_complex,
         max_conservation_error=max(r.kirchhoff.max_conservation_error for r in runs), kkm_error=resp.kkm_error,
         gauge_error=resp.gauge_error, currents=currents, g_factor=g,
-        tau0=(DEFAULT_TAU0 if tau0 is None else float(tau0)) if unit == "T" else None, note=drift_note(),
-        timings={"networks_kirchhoff_triads": t_runs, **resp.seconds}, response=resp, config=cfg)
+        tau0=(DEFAULT_TAU0 if tau0 is None else float(tau0)) if unit == "T" else None,
+        note=drift_note() + (_ORBITAL_NOTE if orbital else ""), flux=flux, eta=eta, localization_radius=a_b,
+        orbital=bool(orbital), zeeman=bool(zeeman), timings={"networks_kirchhoff_triads": t_runs, **resp.seconds}, response=resp, config=cfg)

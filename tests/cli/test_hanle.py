@@ -85,3 +85,38 @@ def test_hanle_command_does_not_import_sympy():
             "assert rc == 0; assert 'sympy' not in sys.modules; import hopspin; assert callable(hopspin.hanle)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
+
+
+def test_cli_hanle_orbital_json_adds_the_flux_only(run_cli):
+    base = ("hanle", "--site-density", "0.01", "--sites", "3000", "--tau-s", "1e3", "--field=-0.5T:0.5T:3",
+            "--field-direction", "30,0", "--current", "x", "-q", "--json")
+    plain, orb = run_cli(*base), run_cli(*base, "--orbital", "--localization-radius", "12 nm", "--eta", "0.01")
+    assert plain.returncode == 0 and orb.returncode == 0, orb.stderr
+    p, r = plain.json(), orb.json()
+    assert "flux" not in p and set(r) - set(p) == {"flux", "orbital", "zeeman", "eta", "localization_radius_m"}
+    b = 1.602176634e-19 * (12e-9) ** 2 / 1.054571817e-34 * 0.5 * np.cos(np.radians(30))
+    assert np.allclose(r["flux"], [-b, 0.0, b], rtol=1e-9) and r["units"]["flux"] == "1" and r["eta"] == 0.01
+    assert np.array(r["cisp"]).shape == (3, 3, 2) and r["onsager_casimir_error"] < 1e-9
+    zero = np.array(p["cisp"][1], dtype=float)                  # B = 0: no flux, the same numbers to rounding
+    assert np.nanmax(np.abs(np.array(r["cisp"][1], dtype=float) - zero)) < 1e-12 * np.nanmax(np.abs(zero))
+    assert abs(r["cisp"][2][1][0] - p["cisp"][2][1][0]) > 1e-6 * abs(p["cisp"][0][1][0])
+    only = run_cli(*base, "--orbital", "--no-zeeman").json()
+    assert not np.any(only["omega_L_tau0"]) and only["zeeman"] is False
+    text = run_cli(*base[:-1], "--orbital")
+    assert text.returncode == 0 and "flux b = e B_z a_b^2/hbar" in text.stdout
+
+
+@pytest.mark.parametrize("args,word", [
+    (("--field", "1e-3", "--orbital"), "field"),
+    (("--field", "1T", "--eta", "0.1"), "--orbital"),
+    (("--field", "1T", "--localization-radius", "10 nm"), "--orbital"),
+    (("--field", "1T", "--no-zeeman"), "--orbital"),
+    (("--field", "1T", "--orbital", "--localization-radius", "2 kg"), "localization_radius"),
+    (("--field", "1T", "--orbital", "--localization-radius", "1 mm"), "localization_radius"),
+    (("--field", "1T", "--orbital", "--eta", "-1"), "eta"),
+])
+def test_cli_hanle_orbital_bad_input_one_line_exit_2(run_cli, args, word):
+    out = run_cli("hanle", "--site-density", "0.01", "--sites", "7000", *args)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and word in lines[0] and "Traceback" not in out.stderr and not out.stdout
