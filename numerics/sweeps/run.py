@@ -84,8 +84,10 @@ def _start_client(scheduler, workers):
             return scheduler, None, False
         return Client(scheduler), None, True
     n = int(workers) if workers else (os.cpu_count() or 1)
+    # dashboard off; the scheduler still opens an HTTP server (health routes), by default on port 8787 with a
+    # "Port 8787 is already in use" warning when another cluster holds it: port 0 lets the OS choose, silently
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR,
+                           scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
                            env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                                 "OPENBLAS_NUM_THREADS": "1"})
     return Client(cluster), cluster, True

@@ -200,11 +200,17 @@ def test_ctrl_c_stops_a_sweep_within_seconds(tmp_path):
 
 
 # ----------------------------------------------------------------------------- the first run
-def test_verify_json_reports_progress_on_stderr():
+def test_verify_json_all_pass_with_progress_on_stderr():
+    """One ``verify --json`` run (the whole symbolic suite, ~1 min): every check passes, strict JSON on stdout,
+    one progress line per check on stderr."""
     proc = subprocess.run([sys.executable, "-m", "hopspin", "verify", "--json"], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
-    assert proc.returncode == 0
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     checks = strict_json(proc.stdout)["checks"]
+    assert len(checks) >= 10
+    for c in checks:
+        assert set(c) >= {"name", "equation", "passed", "seconds"}
+        assert c["passed"] is True and c["seconds"] >= 0
     assert sum(line.startswith("hopspin verify: PASS") for line in proc.stderr.splitlines()) == len(checks)
 
 
