@@ -33,6 +33,7 @@ def main():
     args = p.parse_args()
     warnings.simplefilter("ignore")
     from numerics.field.signs import element_names, plot_sign_study, sign_study
+    from numerics.results import json_safe
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -43,9 +44,9 @@ def main():
     rows = study.summary()
     header = ["site_density", "tau_s", "direction", "element", "class", "ensemble_crossings", "seed_fraction",
               "mean_log10_first", "std_log10_first"]
-    (out / "signs.json").write_text(json.dumps({"header": header, "rows": rows, "omega": study.omega.tolist(),
-                                                "g_c": study.g_c, "diagnostics": study.diagnostics,
-                                                "sites": args.sites, "seeds": args.seeds}, indent=1, default=float))
+    summary = {"header": header, "rows": rows, "omega": study.omega, "g_c": study.g_c,
+               "diagnostics": study.diagnostics, "sites": args.sites, "seeds": args.seeds}
+    (out / "signs.json").write_text(json.dumps(json_safe(summary), indent=1, allow_nan=False))   # no NaN tokens
     with open(out / "signs.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["site_density", "tau_s", "direction", "seed", "omega_L_tau0"] + element_names())
