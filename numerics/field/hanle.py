@@ -234,7 +234,7 @@ def orbital_inputs(values, unit, direction, tau0=None, *, orbital=False, zeeman=
     b = e B_z a_b²/ħ with B_z the growth-axis component of the field vector (tesla); η defaults to ħ/(J0 τ0) with
     the paper's J0 = 10 meV and the τ0 of the Larmor conversion (10 ps: :data:`numerics.flux.hall.ETA_TYPICAL`)."""
     from ..flux.estimates import flux_of_field
-    from ..flux.hall import FLUX_MAX, _check_eta
+    from ..flux.hall import FLUX_MAX, check_eta
     if not orbital:
         if not zeeman:
             raise ParameterError("zeeman=False leaves no field term: use it with orbital=True (--orbital)",
@@ -255,7 +255,7 @@ def orbital_inputs(values, unit, direction, tau0=None, *, orbital=False, zeeman=
         raise ParameterError(f"localization_radius must be a length in [0.1 nm, 1 um] (e.g. '10 nm' or 1e-8 m), got "
                              f"{localization_radius!r}", parameter="localization_radius")
     tau = DEFAULT_TAU0 if tau0 is None else float(tau0)
-    eta = _check_eta(1.054571817e-34 / (_J0_TYPICAL * tau) if eta is None else eta)
+    eta = check_eta(1.054571817e-34 / (_J0_TYPICAL * tau) if eta is None else eta)
     flux = flux_of_field(np.asarray(values, dtype=float) * _dir(direction)[2], float(a_b))
     if np.any(np.abs(flux) > FLUX_MAX):
         raise ParameterError(f"field: the flux b = e B_z a_b^2/hbar must stay within {FLUX_MAX:g}", parameter="field")

@@ -85,7 +85,7 @@ def check_flux(flux) -> np.ndarray:
     return arr
 
 
-def _check_eta(eta) -> float:
+def check_eta(eta) -> float:
     if isinstance(eta, bool) or not isinstance(eta, (int, float, np.floating, np.integer)) \
             or not math.isfinite(float(eta)) or float(eta) < 0:
         raise ParameterError(f"eta = hbar/(J0 tau0) must be a finite number >= 0, got {eta!r}", parameter="eta")
@@ -263,7 +263,7 @@ def hall_network(network: Network, flux: Sequence[float], eta: float = ETA_TYPIC
     the first-order response).  Units and signs as in :class:`HallResult`.
     """
     flux = check_flux(flux)
-    eta = _check_eta(eta)
+    eta = check_eta(eta)
     check_network(network)
     say = progress or (lambda msg: None)
     timings = {}

@@ -33,11 +33,10 @@ import numpy as np
 from ..network import Network
 from ..solvers import KirchhoffSolution, NetworkAnalysis, short_circuit_current
 from ..spin_orbit import separation_axis
-from ..triads import triangle_list
-from .hall import ETA_TYPICAL, _check_eta, check_flux, check_network
+from .hall import ETA_TYPICAL
 from .kernels import m1_uniform_source, sge_emfs_flux
 from .solve import ClosedSpinSolver, hall_kirchhoff
-from .spin import solve_flux_spin
+from .spin import flux_inputs, solve_flux_spin
 
 __all__ = ["FluxSGE", "flux_sge", "SPIN_DIRECTIONS"]
 
@@ -65,15 +64,9 @@ def _precession_emf(network: Network, coef_b: np.ndarray, coef_a: np.ndarray, sp
 def flux_sge(network: Network, kirchhoff: KirchhoffSolution, beta, flux, tau_s, eta: float = ETA_TYPICAL,
              analysis: NetworkAnalysis | None = None) -> FluxSGE:
     """The spin-galvanic response of ``network`` in the field for each flux and τ_s (module doc)."""
-    flux = check_flux(flux)
-    eta = _check_eta(eta)
-    check_network(network)
-    beta = np.asarray(beta, dtype=np.float64).reshape(3, 2)
-    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
-    analysis = analysis if analysis is not None else NetworkAnalysis(network)
+    flux, eta, beta, taus, analysis, tri, edges = flux_inputs(network, beta, flux, tau_s, eta, analysis)
     pos, bonds = network.positions, network.bonds
     m = pos.shape[0]
-    tri, edges = triangle_list(m, bonds)
     nf, k = flux.size, taus.size
     out = np.zeros((nf, k, 2))
     direct_out = np.zeros((nf, 2))

@@ -44,7 +44,7 @@ from ..sample import random_sample
 from ..solvers import KirchhoffSolution, NetworkAnalysis, solve_kirchhoff
 from ..spin_orbit import UNIT_BETA_001, separation_axis
 from ..triads import triangle_list
-from .hall import ETA_TYPICAL, _check_eta, check_equal_energies, check_flux, check_network
+from .hall import ETA_TYPICAL, check_eta, check_equal_energies, check_flux, check_network
 from .kernels import flux_triad_sums, hall_injection, m1_rate
 from .solve import MAX_TERMS, TOLERANCE, ClosedSpinSolver, HallKirchhoff, NeumannDiverged, hall_kirchhoff
 
@@ -58,7 +58,7 @@ def flux_currents(network: Network, kirchhoff: KirchhoffSolution, flux, eta: flo
     analysis = analysis if analysis is not None else NetworkAnalysis(network)
     if tri is None:
         tri, edges = triangle_list(network.positions.shape[0], network.bonds)
-    return hall_kirchhoff(network, kirchhoff, check_flux(flux), _check_eta(eta), analysis, tri, edges)
+    return hall_kirchhoff(network, kirchhoff, check_flux(flux), check_eta(eta), analysis, tri, edges)
 
 
 def flux_sources(network: Network, currents: np.ndarray, beta, flux, tri=None, edges=None):
@@ -210,21 +210,27 @@ class FluxSpinResult(ResultSchema):
                 "beta": self.beta.tolist(), "timings": {k: round(v, 4) for k, v in self.timings.items()}}
 
 
+def flux_inputs(network: Network, beta, flux, tau_s, eta, analysis: NetworkAnalysis | None):
+    """The checked inputs shared by the flux responses: (flux (F,), η, β (3, 2), τ_s (K,), analysis, triangles,
+    their edges) — one place for the checks of :func:`flux_spin_response` and :func:`numerics.flux.onsager.flux_sge`."""
+    flux, eta = check_flux(flux), check_eta(eta)
+    check_network(network)
+    beta = np.asarray(beta, dtype=np.float64).reshape(3, 2)
+    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
+    analysis = analysis if analysis is not None else NetworkAnalysis(network)
+    tri, edges = triangle_list(network.positions.shape[0], network.bonds)
+    return flux, eta, beta, taus, analysis, tri, edges
+
+
 def flux_spin_response(network: Network, kirchhoff: KirchhoffSolution, beta, flux, tau_s, eta: float = ETA_TYPICAL,
                        analysis: NetworkAnalysis | None = None, hk: HallKirchhoff | None = None,
                        compare_zero_field: bool = True) -> FluxSpinResult:
     """CISP (and the spin current) of ``network`` in the field for each flux and τ_s (see the module doc)."""
     timings = {}
     t0 = time.perf_counter()
-    flux = check_flux(flux)
-    eta = _check_eta(eta)
-    check_network(network)
-    beta = np.asarray(beta, dtype=np.float64).reshape(3, 2)
-    taus = np.atleast_1d(np.asarray(tau_s, dtype=np.float64))
-    analysis = analysis if analysis is not None else NetworkAnalysis(network)
+    flux, eta, beta, taus, analysis, tri, edges = flux_inputs(network, beta, flux, tau_s, eta, analysis)
     pos, bonds = network.positions, network.bonds
     m, nb = pos.shape[0], bonds.shape[0]
-    tri, edges = triangle_list(m, bonds)
     hk = hk if hk is not None else hall_kirchhoff(network, kirchhoff, flux, eta, analysis, tri, edges)
     drift, gamma, axis = flux_sources(network, hk.bond_current, beta, flux, tri, edges)
     timings["currents_sources"] = time.perf_counter() - t0
