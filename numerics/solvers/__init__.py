@@ -3,14 +3,16 @@
 One job per module:
 
 =====================  =============================================================================
-``ordering``           fill-reducing orders (METIS, MMD, geometric nested dissection)
+``ordering``           fill-reducing orders (METIS, MMD, nested dissection) and their registry
+``geometric``          geometric nested dissection from the site coordinates (vertex-cover separators)
 ``symbolic``           factor pattern of an elimination order, the one-pivot engine's plan
 ``supernodal``         supernodes and fronts (the multifrontal engine's symbolic plan)
 ``analysis``           :class:`NetworkAnalysis`: analyse once, factor per shift (owned by the caller)
 ``gth``                one-pivot subtraction-free kernels and the current back-propagation
 ``lanes``              the same kernels for many shifts at once
 ``blas``               BLAS ``dgemm`` for the numba kernels
-``multifrontal``       numeric multifrontal factorisation and solve
+``multifrontal``       numeric multifrontal factorisation and solve (real and complex shifts)
+``substitution``       block forward/back substitution for many right-hand sides (real or complex)
 ``differences``        top-down potential differences (the multifrontal Kirchhoff currents)
 ``kirchhoff``          Kirchhoff currents between two strip electrodes (both engines)
 ``shifted``            spin-diffusion steady states (S43) for many shifts (both engines)
