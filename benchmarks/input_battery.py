@@ -146,6 +146,46 @@ def _inputs(tmp: Path) -> list[tuple[str, list[str], bool]]:
     add("sweep-report", ["sweep-report", tmp / "s.nc", "--out", tmp / "rep"])
     add("sweep-report not a store", ["sweep-report", bad_nc])
     add("sweep-report missing", ["sweep-report", tmp / "none.nc"])
+    # energy disorder (issue 15)
+    E = S + ["--site-density", "0.02", "--sites", "2000"]
+    for w in ("0", "1e-9", "5", "20"):
+        add(f"simulate energy disorder {w}", E + ["--energy-disorder", w, "--json"], True)
+    add("simulate gaussian disorder", E + ["--energy-disorder", "5", "--energy-distribution", "gaussian", "--json"], True)
+    add("onsager energy disorder", ["onsager", "--sites", "4000", "--energy-disorder", "5", "-q", "--json"], True)
+    for w in ("-1", "nan", "inf", "1e3", "x"):
+        add(f"simulate bad energy disorder {w}", E + ["--energy-disorder", w])
+    add("simulate bad energy distribution", E + ["--energy-disorder", "5", "--energy-distribution", "cauchy"])
+    add("estimate disorder width", ["estimate", "--f", "1", "--disorder-width", "1 meV", "--temperature", "4 K",
+                                    "--json"], True)
+    add("estimate bad disorder width", ["estimate", "--f", "1", "--disorder-width", "1 m", "--temperature", "4 K"])
+    # magnetic field: Zeeman and orbital (issues 13, 14)
+    H = ["hanle", "--site-density", "0.02", "--sites", "2000", "--tau-s", "1e3", "-q"]
+    add("hanle bare field", H + ["--field", "0:0.01:3", "--json"], True)
+    add("hanle tesla field z", H + ["--field", "0mT:5mT:3", "--field-direction", "z", "--g-factor", "-0.44", "--json"],
+        True)
+    add("hanle oblique angles", H + ["--field", "0:0.01:3", "--field-direction", "45,30", "--json"], True)
+    add("hanle orbital", H + ["--field", "0T:0.5T:3", "--field-direction", "z", "--orbital", "--json"], True)
+    add("hanle orbital only", H + ["--field", "0T:0.5T:3", "--field-direction", "z", "--orbital", "--no-zeeman",
+                                   "--json"], True)
+    for args in (["--field", "0:1:x"], ["--field", "nan"], ["--field", "0:0.01:3", "--field-direction", "w"],
+                 ["--field", "0:0.01:3", "--orbital"], ["--field", "0mT:5mT:3", "--g-factor", "nan"],
+                 ["--field", "0T:1T:3", "--orbital", "--localization-radius", "-1 nm"],
+                 ["--field", "0T:1T:3", "--orbital", "--eta", "-1"], ["--field", "0:0.01:3", "--no-zeeman"],
+                 ["--field", "1 m"]):
+        add(f"hanle bad {' '.join(args)}", H + args)
+    add("hall issue form", ["hall", "--site-density", "0.01", "--sites", "20000", "--seed", "0", "--flux", "-0.1", "0",
+                            "0.1", "--json", "-q"], True)
+    add("hall spin", ["hall", "--site-density", "0.02", "--sites", "2000", "--flux", "0.1", "--spin", "--tau-s", "1e3",
+                      "--json", "-q"], True)
+    for f in ("nan", "1e9", "x"):
+        add(f"hall bad flux {f}", ["hall", "--site-density", "0.02", "--sites", "2000", "--flux", f, "-q"])
+    add("hall bad eta", ["hall", "--site-density", "0.02", "--sites", "2000", "--flux", "0.1", "--eta", "-1", "-q"])
+    add("estimate magnetic field", ["estimate", "--magnetic-field", "2 mT", "--g-factor", "-0.44", "--json"], True)
+    add("estimate bad magnetic field", ["estimate", "--magnetic-field", "2 m"])
+    # validation (issue 12)
+    add("validate dry run", ["validate", "--dry-run"])
+    add("validate out on a file", ["validate", "--quick", "--out", afile])
+    add("validate bad workers", ["validate", "--quick", "--workers", "0", "--out", tmp / "val"])
     add("reproduce out on a file", ["reproduce", "--quick", "--out", afile])
     add("reproduce bad sites", ["reproduce", "--sites", "10"])
     return cases
@@ -166,6 +206,12 @@ API = [
     ("api coefficients", "import hopspin; print(hopspin.coefficients('[[0, 1], [1, 0]]', order=2).W)"),
     ("api config replace", "import hopspin; c = hopspin.SimulationConfig(); print(c.replace(seed=3).seed)"),
     ("api config bad", "import hopspin; hopspin.SimulationConfig(tau_s=[-1])"),
+    ("api hanle", "import hopspin; r = hopspin.hanle(site_density=0.02, sites=2000, tau_s=[1e3], field=[0, 0.01]); "
+                  "print(r.to_xarray().sizes['field'])"),
+    ("api hanle orbital bare", "import hopspin; hopspin.hanle(site_density=0.02, sites=2000, field=[0.1], orbital=True)"),
+    ("api hall", "import hopspin; print(hopspin.hall(site_density=0.02, sites=2000, flux=[-0.1, 0.1]).hall_current)"),
+    ("api energy disorder", "import hopspin; print(hopspin.simulate(site_density=0.02, sites=2000, energy_disorder=5)"
+                            ".f_dr)"),
 ]
 
 
