@@ -89,6 +89,10 @@ def _size(plt, s, out):
     axes[1].plot([5e5], [0.01], "k*", ms=10, label="paper: < 1 % at 5×10⁵")
     axes[0].set_xscale("log")
     axes[0].set_xlabel(r"$L/L_0$ ($L_0 = l_c \xi_c^{4/3}$)")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    axes[0].xaxis.set_minor_formatter(NullFormatter())        # no crowded 2×10⁰ 3×10⁰ … labels on a short decade
+    axes[0].xaxis.set_major_formatter(ScalarFormatter())
+    axes[0].set_xticks([1, 2, 5, 10, 20])
     axes[0].set_ylabel(r"$f_{dr}$ (mean ± s.e.); band: $f_\infty \pm \sigma$")
     axes[1].set_xscale("log")
     axes[1].set_yscale("log")
