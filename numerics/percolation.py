@@ -65,7 +65,7 @@ def sample_size_verdict(site_density: float, sites: int) -> SampleSizeVerdict:
 
     Rule: refuse when L < 0.1 L_0 (the sample is a handful of critical bonds: f scatters by orders of
     magnitude between seeds); warn when L < L_0 (hopspin validate measured a seed-to-seed spread of f of 5–11 % already at
-    L ≈ 1.2 L_0 for n_s a_b² = 0.003–0.05, and a finite-size bias of the mean of 1–6 %).
+    L ≈ 1.2 L_0 for n_s a_b² = 0.003–0.05, and a finite-size bias of the mean of 3–6 %).
     """
     side = math.sqrt(sites / site_density)
     l0 = correlation_length(site_density)
