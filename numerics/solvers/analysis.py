@@ -60,7 +60,7 @@ class NetworkAnalysis:
 
     def __init__(self, network, ordering: str | None = None):
         self.network = network
-        self.ordering = ordering or default_ordering()
+        self.ordering = ordering or default_ordering(getattr(network, "hop_cutoff", None))
         self._lock = threading.RLock()
         self._order: np.ndarray | None = None
         self._spin: SpinPlan | Future | None = None

@@ -246,3 +246,16 @@ def test_validate_dry_run_prints_the_plan_without_running(tmp_path):
     info = json.loads(out.stdout)
     assert info["plan"]["mode"] == "full" and info["estimate"]["total"]["runs"] > 300
     assert not (tmp_path / "x").exists()
+
+
+def test_default_ordering_follows_the_cut_off():
+    """METIS at the paper's 1.5 l_c, the geometric nested dissection from 2 l_c on (measured faster there)."""
+    from numerics.network import build_network
+    from numerics.sample import random_sample
+    from numerics.solvers import NetworkAnalysis
+    from numerics.solvers.ordering import GEOMETRIC_FROM_CUTOFF, default_ordering
+
+    sample = random_sample(0.02, 3000, seed=1)
+    assert NetworkAnalysis(build_network(sample, hop_cutoff=1.5)).ordering == default_ordering()
+    assert NetworkAnalysis(build_network(sample, hop_cutoff=GEOMETRIC_FROM_CUTOFF)).ordering == "geometric"
+    assert NetworkAnalysis(build_network(sample, hop_cutoff=3.0), "metis").ordering == "metis"
