@@ -112,7 +112,9 @@ def hanle_section(rep, say, quick: bool, *, out, sites: int | None = None, seeds
         "The theory's triangle (d10 items 15-17) changes sign only in oblique fields. Onsager-Casimir "
         f"SGE(B) = R(-B)^T per sample to {oc:.1e}. {_scope_note()}")
     claim = "each conductivity changes sign vs field for every τ_s (arXiv:1805.04061)"
-    verdict = "agrees" if len(always) == len(every) and every else "disagrees (see Hanle section)"
+    verdict = ("agrees" if len(always) == len(every) and every else
+               "disagrees for the Zeeman term alone (with the orbital flux, `hanle --orbital`, B ∥ z changes signs "
+               "near 0.5-1 T: README)")
     return [[claim, "yes", f"{len(always)}/{len(every)} non-zero elements change sign at every τ_s (B ∥ x, y, z; "
              f"N = {n_sites}, {n_seeds} seeds)", verdict],
             ["σ_SGE(B) = (4k_BT n/τ_s) σ_CISP(−B)ᵀ (Onsager–Casimir)", "(derived)",
