@@ -26,7 +26,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NULLABLE = {"beta", "threads", "seed", "eq12_error", "sigma_she", "spin_current", "drift_spin_current",
-            "sge_tensor", "onsager_error", "simulation"}
+            "sge_tensor", "onsager_error", "simulation",
+            # documented nulls of the later commands: no user site energies / g-factor / tau0 given; the field-odd
+            # parts and the zero-field check of `hall` without a -b partner or b = 0 ("null without -b")
+            "site_energies", "g_factor", "tau0_seconds", "antisymmetry_error", "f_x_odd", "f_y_odd",
+            "zero_field_error"}
 NAMES = ("site-density", "site_density", "sites", "seed", "tau", "cutoff", "beta", "side", "order", "format",
          "out", "workers", "retries", "solver", "engine", "--f", "f0", "field", "energy", "density", "radius",
          "mass", "rho0", "temperature", "tau0", "hopping", "carrier", "e E a_b", "m beta", "n_s", "argument",
