@@ -30,11 +30,12 @@ NULLABLE = {"beta", "threads", "seed", "eq12_error", "sigma_she", "spin_current"
             # documented nulls of the later commands: no user site energies / g-factor / tau0 given; the field-odd
             # parts and the zero-field check of `hall` without a -b partner or b = 0 ("null without -b")
             "site_energies", "g_factor", "tau0_seconds", "antisymmetry_error", "f_x_odd", "f_y_odd",
-            "zero_field_error"}
+            "zero_field_error", "hall_mobility", "hall_coefficient"}     # the last two: null at b = 0 (documented)
 NAMES = ("site-density", "site_density", "sites", "seed", "tau", "cutoff", "beta", "side", "order", "format",
          "out", "workers", "retries", "solver", "engine", "--f", "f0", "field", "energy", "density", "radius",
          "mass", "rho0", "temperature", "tau0", "hopping", "carrier", "e E a_b", "m beta", "n_s", "argument",
-         "grid", "store", "maps", "yes", "unknown parameter", "name", "choice")
+         "grid", "store", "maps", "yes", "unknown parameter", "name", "choice", "flux", "eta", "g_factor",
+         "g-factor", "orbital", "zeeman", "localization", "disorder", "magnetic")
 
 
 def _inputs(tmp: Path) -> list[tuple[str, list[str], bool]]:
