@@ -211,8 +211,8 @@ def plot_sign_study(study: SignStudy, path, title: str | None = None):
                     for c in cross:
                         near = [math.log10(min(sc, key=lambda v: abs(math.log(v / c)))) for sc in seeds]
                         sd = float(np.std(near, ddof=1)) if len(near) > 1 else 0.0
-                        lc = math.log10(c)
-                        ax.errorbar(tau * off, c, yerr=[[c - 10**(lc - sd)], [10**(lc + sd) - c]], fmt="o", ms=3,
+                        lc = math.log10(c)                  # (10**log10(c) may round below c)
+                        ax.errorbar(tau * off, c, yerr=[[max(c - 10**(lc - sd), 0.0)], [max(10**(lc + sd) - c, 0.0)]], fmt="o", ms=3,
                                     color=colours[el.split("[")[0]], alpha=0.7)
             t = study.tau_s
             ax.plot(t, 1 / t, "k--", lw=0.8)
@@ -228,9 +228,10 @@ def plot_sign_study(study: SignStudy, path, title: str | None = None):
     handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=k.upper()) for k, c in colours.items()]
     handles += [plt.Line2D([], [], color="k", ls="--", label=r"$\Omega_L\tau_s = 1$"),
                 plt.Line2D([], [], color="0.5", ls=":", label=r"$\Omega_L = g_c/\tau_0$")]
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.99), ncol=5, fontsize=8)
+    fig.tight_layout()
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, fontsize=8)   # below: never
     fig.suptitle(title or f"sign changes of the seed-mean tensors (N = {study.sites}, seeds {list(study.seeds)})",
-                 y=1.09, fontsize=10)
+                 y=1.02, fontsize=10)                                           # over the title, for any row count
     png = Path(path)
     save_figure(fig, png, dpi=120, bbox_inches="tight")
     save_figure(fig, png.with_suffix(".pdf"), bbox_inches="tight")
