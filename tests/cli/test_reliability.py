@@ -195,8 +195,9 @@ def test_ctrl_c_stops_a_sweep_within_seconds(tmp_path):
     t = time.perf_counter()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    assert time.perf_counter() - t < 15 and proc.returncode == 130
-    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("hopspin: interrupted")
+    took = time.perf_counter() - t
+    assert took < 15 and proc.returncode == 130, (took, proc.returncode, err[-2000:])
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("hopspin: interrupted"), err[-2000:]
 
 
 # ----------------------------------------------------------------------------- the first run
