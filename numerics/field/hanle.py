@@ -33,9 +33,7 @@ from ..config import SimulationConfig, resolve_config
 from ..network import build_network
 from ..results import Quantity, ResultSchema, json_safe
 from ..sample import random_sample
-from ..solvers import NetworkAnalysis, solve_kirchhoff
 from ..tensor import ROTATION, rotate_sample
-from ..triads import triad_sums
 from .inputs import DEFAULT_TAU0, field_direction as _dir, g_tensor, larmor_vectors
 from .response import CurrentRun, FieldResponse, field_response
 
@@ -216,14 +214,13 @@ def current_runs(sample, cfg: SimulationConfig, currents=("x", "y"), beta=None, 
         smp, b, frame = (sample, beta, np.eye(2)) if label == "x" else (rotate_sample(sample), beta @ ROTATION.T,
                                                                         ROTATION)
         net = build_network(smp, hop_cutoff=cfg.hop_cutoff)
-        analysis = NetworkAnalysis(net)
         # the spin analysis is needed once (the runs usually share the cluster): prefetch it for the first only
-        kir = solve_kirchhoff(net, analysis=analysis, engine="multifrontal", prefetch=not runs and cfg.threads != 1)
-        sums = triad_sums(net.positions, net.bonds, kir.bond_current, b, threads=cfg.threads)
+        run = CurrentRun.solve(net, b, frame=frame, label=label, threads=cfg.threads,
+                               prefetch=not runs and cfg.threads != 1)
+        kir = run.kirchhoff
         say(f"current along {label}: {net.positions.shape[0]} cluster sites, {net.bonds.shape[0]} bonds, "
             f"I_total = {kir.total_current:.3e}, conservation {kir.max_conservation_error:.1e}")
-        runs.append(CurrentRun(network=net, kirchhoff=kir, sums=sums, beta=b, analysis=analysis, frame=frame,
-                               label=label))
+        runs.append(run)
     return runs
 
 

@@ -63,6 +63,18 @@ class CurrentRun:
         """Q with (sample-frame flow) = Q · (run-frame flow)."""
         return np.asarray(self.frame, dtype=float).T
 
+    @classmethod
+    def solve(cls, network, beta, *, frame=None, label: str = "x", threads: int | None = None,
+              prefetch: bool = False) -> "CurrentRun":
+        """The run of ``network`` (current along its +x): analysis, exact Kirchhoff solve, triad sums for β."""
+        from ..solvers import NetworkAnalysis, solve_kirchhoff
+        from ..triads import triad_sums
+        analysis = NetworkAnalysis(network)
+        kir = solve_kirchhoff(network, analysis=analysis, engine="multifrontal", prefetch=prefetch)
+        sums = triad_sums(network.positions, network.bonds, kir.bond_current, beta, threads=threads)
+        return cls(network=network, kirchhoff=kir, sums=sums, beta=np.asarray(beta, dtype=float), analysis=analysis,
+                   frame=np.eye(2) if frame is None else frame, label=label)
+
 
 @dataclass
 class FieldResponse:

@@ -170,10 +170,7 @@ def test_triangle_in_a_field_equals_the_closed_form():
     from numerics.triangle import triangle_network
     for side in (1.0, 2.0, 4.0):
         net = triangle_network(side)
-        an = NetworkAnalysis(net)
-        kir = solve_kirchhoff(net, analysis=an)
-        sums = triad_sums(net.positions, net.bonds, kir.bond_current, UNIT_BETA_001)
-        run = CurrentRun(network=net, kirchhoff=kir, sums=sums, beta=UNIT_BETA_001, analysis=an)
+        run = CurrentRun.solve(net, UNIT_BETA_001)
         g = math.exp(-2 * side)
         taus = (0.0, 1.0, 1e3, math.inf)
         oms = np.array([[0, 0, 0], [0, 0, 3 * g], [g, 0, 0], [0, 5 * g, 0], [0.3 * g, -0.7 * g, 1.1 * g],

@@ -26,9 +26,9 @@ from numerics.flux.solve import hall_kirchhoff, neumann_bound
 from numerics.flux.spin import flux_sources, flux_spin_response, spin_hall_injection
 from numerics.network import build_network
 from numerics.sample import random_sample
-from numerics.solvers import NetworkAnalysis, solve_kirchhoff
+from numerics.solvers import NetworkAnalysis
 from numerics.spin_orbit import UNIT_BETA_001
-from numerics.triads import triad_sums, triangle_list
+from numerics.triads import triangle_list
 
 pytestmark = pytest.mark.filterwarnings("ignore::hopspin.errors.HopspinWarning")
 SAMPLE = dict(site_density=0.01, sites=3000, seed=3)
@@ -196,10 +196,8 @@ def test_triangle_tilted_field_both_effects_against_a_dense_solve():
     from numerics.triangle import triangle_network
     for side, b, eta in ((1.0, 0.9, 0.5), (2.0, -0.7, 0.3)):
         net = triangle_network(side)
-        an = NetworkAnalysis(net)
-        kir = solve_kirchhoff(net, analysis=an)
-        sums = triad_sums(net.positions, net.bonds, kir.bond_current, UNIT_BETA_001)
-        run = CurrentRun(network=net, kirchhoff=kir, sums=sums, beta=UNIT_BETA_001, analysis=an)
+        run = CurrentRun.solve(net, UNIT_BETA_001)
+        an, kir = run.analysis, run.kirchhoff
         g = math.exp(-2 * side)
         taus = (1.0, 30.0, 1e3)
         oms = np.array([[0.3 * g, -0.7 * g, 1.1 * g], [-4 * g, 1 * g, 2 * g], [2 * g, 0.0, 0.0]])
