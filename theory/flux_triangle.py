@@ -17,6 +17,7 @@ node, so the Hall source is included to all orders).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
@@ -28,7 +29,7 @@ from .triangle import a as SIDE
 from .triangle import tau_s as TAU_S
 
 __all__ = ["PHI_T", "BXY", "BYX", "E", "SN", "CS", "TriangleFlux", "solve_triangle_flux",
-           "triangle_flux_closed_forms", "restore"]
+           "triangle_flux_closed_forms", "triangle_flux_numbers", "restore"]
 
 PHI_T = sp.Symbol("Phi_t", real=True)     #: flux through the triangle, b √3 a²/4
 BXY, BYX = sp.symbols("beta_xy beta_yx", positive=True)
@@ -206,3 +207,14 @@ def triangle_flux_closed_forms() -> dict:
         f_dr=CS * sp.sqrt(3) * SIDE**4 / (32 * E) * (3 * g / 2) / total,
         f_diff=-3 * sp.sqrt(3) * SIDE**4 * E * CS * TAU_S * (E**2 + 3 * TAU_S) / (2 * big_d),
         f_x=6 * SIDE**4 * E**4 * ETA * SN * CS * (E**2 + 6 * TAU_S) / ((16 * E**2 + 3 * ETA**2 * SN**2) * big_d))
+
+
+def triangle_flux_numbers(side: float, flux: float, eta: float, tau_s=()) -> dict:
+    """The closed forms of :func:`triangle_flux_closed_forms` as floats for a triangle of ``side`` (a_b) in the flux
+    density ``flux`` = b (Φ_t = b √3 a²/4) at η = ``eta``: V3, I_total, f_dr, and f_diff, f_x per τ_s (lists)."""
+    phi = flux * math.sqrt(3) * side ** 2 / 4
+    sub = {E: math.exp(side), SN: math.sin(phi), CS: math.cos(phi), ETA: eta, SIDE: side}
+    cf = triangle_flux_closed_forms()
+    at = lambda expr, tau=None: float(expr.subs({**sub, **({TAU_S: tau} if tau is not None else {})}))  # noqa: E731
+    return {"V3": at(cf["V3"]), "I_total": at(cf["I_total"]), "f_dr": at(cf["f_dr"]),
+            "f_diff": [at(cf["f_diff"], t) for t in tau_s], "f_x": [at(cf["f_x"], t) for t in tau_s]}

@@ -61,27 +61,21 @@ def _network(density, sites, seed):
 
 def _triangle_check() -> float:
     """Largest relative difference of the pipeline against theory/flux_triangle.py's closed forms."""
-    from theory.flux_core import ETA
-    from theory.flux_triangle import CS, E, SN, triangle_flux_closed_forms
-    from theory.triangle import a as SIDE
-    from theory.triangle import tau_s as TAU
+    from theory.flux_triangle import triangle_flux_numbers
 
-    cf = triangle_flux_closed_forms()
     worst, taus = 0.0, [0.0, 1.0, 1e3, 1e6]
     for side, b, eta in ((1.0, 0.9, 0.5), (2.0, 0.7, ETA_TYPICAL), (3.0, -1.3, 1.0)):
-        phi = b * math.sqrt(3) * side ** 2 / 4
-        sub = {E: math.exp(side), SN: math.sin(phi), CS: math.cos(phi), ETA: eta, SIDE: side}
-        num = lambda e, t=None: float(e.subs({**sub, **({TAU: t} if t is not None else {})}))  # noqa: E731
+        cf = triangle_flux_numbers(side, b, eta, taus)
         net = triangle_network(side)
         an = NetworkAnalysis(net)
         k = solve_kirchhoff(net, analysis=an)
         tri, edges = triangle_list(3, net.bonds)
         hk = hall_kirchhoff(net, k, [b], eta, an, tri, edges)
         r = flux_spin_response(net, k, UNIT_BETA_001, [b], taus, eta=eta, analysis=an, compare_zero_field=False)
-        pairs = [(hk.potential[0, 2], num(cf["V3"])), (hk.total_current[0] * math.exp(-2 * side), num(cf["I_total"])),
-                 (r.s_dr[0, 1] / 2, num(cf["f_dr"]))]
-        for j, t in enumerate(taus):
-            pairs += [((r.s_diff[0, j, 1] + r.s_m[0, j, 1]) / 2, num(cf["f_diff"], t)), (r.f_x[0, j], num(cf["f_x"], t))]
+        pairs = [(hk.potential[0, 2], cf["V3"]), (hk.total_current[0] * math.exp(-2 * side), cf["I_total"]),
+                 (r.s_dr[0, 1] / 2, cf["f_dr"])]
+        for j in range(len(taus)):
+            pairs += [((r.s_diff[0, j, 1] + r.s_m[0, j, 1]) / 2, cf["f_diff"][j]), (r.f_x[0, j], cf["f_x"][j])]
         worst = max(worst, max(abs(x - y) / abs(y) for x, y in pairs if y != 0))
     return worst
 

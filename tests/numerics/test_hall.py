@@ -125,30 +125,24 @@ def test_flux_zero_is_the_zero_field_solution_exactly(sample):
 @pytest.mark.parametrize("side, b, eta", [(1.0, 0.9, 0.5), (2.0, 0.7, 0.3), (3.0, -1.3, 1.0)])
 def test_triangle_with_flux_equals_the_closed_forms(side, b, eta):
     """V3, I_total, f_dr, f_diff, f_x of theory/flux_triangle.py through the network pipeline, to 1e-9."""
-    from theory.flux_core import ETA
-    from theory.flux_triangle import CS, E, SN, triangle_flux_closed_forms
-    from theory.triangle import a as SIDE
-    from theory.triangle import tau_s as TAU
+    from theory.flux_triangle import triangle_flux_numbers
 
-    cf = triangle_flux_closed_forms()
-    phi_t = b * math.sqrt(3) * side ** 2 / 4
-    subs = {E: math.exp(side), SN: math.sin(phi_t), CS: math.cos(phi_t), ETA: eta, SIDE: side}
-    num = lambda expr, tau=None: float(expr.subs({**subs, **({TAU: tau} if tau is not None else {})}))  # noqa: E731
+    taus = [0.0, 1.0, 30.0, 1e3, 1e6]
+    cf = triangle_flux_numbers(side, b, eta, taus)
     net = triangle_network(side)
     an = NetworkAnalysis(net)
     k = solve_kirchhoff(net, analysis=an)
     tri, edges = triangle_list(3, net.bonds)
     hk = hall_kirchhoff(net, k, [b], eta, an, tri, edges)
     g_c = math.exp(-2 * net.scale_length)
-    assert hk.potential[0, 2] == pytest.approx(num(cf["V3"]), rel=1e-12)
-    assert hk.total_current[0] * g_c == pytest.approx(num(cf["I_total"]), rel=1e-12)
-    taus = [0.0, 1.0, 30.0, 1e3, 1e6]
+    assert hk.potential[0, 2] == pytest.approx(cf["V3"], rel=1e-12)
+    assert hk.total_current[0] * g_c == pytest.approx(cf["I_total"], rel=1e-12)
     r = flux_spin_response(net, k, UNIT_BETA_001, [b], taus, eta=eta, analysis=an)
-    assert r.s_dr[0, 1] / 2 == pytest.approx(num(cf["f_dr"]), rel=1e-12)
-    for j, tau in enumerate(taus):
+    assert r.s_dr[0, 1] / 2 == pytest.approx(cf["f_dr"], rel=1e-12)
+    for j in range(len(taus)):
         f_diff = (r.s_diff[0, j, 1] + r.s_m[0, j, 1]) / 2
-        assert f_diff == pytest.approx(num(cf["f_diff"], tau), rel=1e-9, abs=1e-15)
-        assert r.f_x[0, j] == pytest.approx(num(cf["f_x"], tau), rel=1e-9)
+        assert f_diff == pytest.approx(cf["f_diff"][j], rel=1e-9, abs=1e-15)
+        assert r.f_x[0, j] == pytest.approx(cf["f_x"][j], rel=1e-9)
     assert r.kkm_error < 1e-12
 
 
