@@ -87,12 +87,8 @@ def _size(plt, s, out):
                 axes[1].plot(n, sp["amplitude"] * n ** sp["exponent"], color=col, lw=1,
                              label=rf"$\propto N^{{{sp['exponent']:.2f}}}$")
     axes[1].plot([5e5], [0.01], "k*", ms=10, label="paper: < 1 % at 5×10⁵")
-    axes[0].set_xscale("log")
+    _plain_log_axis(axes[0], [1, 2, 5, 10, 20])
     axes[0].set_xlabel(r"$L/L_0$ ($L_0 = l_c \xi_c^{4/3}$)")
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
-    axes[0].xaxis.set_minor_formatter(NullFormatter())        # no crowded 2×10⁰ 3×10⁰ … labels on a short decade
-    axes[0].xaxis.set_major_formatter(ScalarFormatter())
-    axes[0].set_xticks([1, 2, 5, 10, 20])
     axes[0].set_ylabel(r"$f_{dr}$ (mean ± s.e.); band: $f_\infty \pm \sigma$")
     axes[1].set_xscale("log")
     axes[1].set_yscale("log")
@@ -146,7 +142,7 @@ def _percolation(plt, s, out):
         x = np.geomspace(xi.min(), xi.max(), 50)
         axes[1].plot(x, f["intercept"] + f["slope"] * np.log(x), color="C0", lw=1,
                      label=rf"fit: $p$ = {f['slope']:.2f} ± {f['slope_sigma']:.2f} (power of $\xi_c$)")
-    axes[1].set_xscale("log")
+    _plain_log_axis(axes[1], [5, 10, 20, 50, 100])
     axes[1].set_xlabel(r"$\xi_c = 2 l_c/a_b$")
     axes[1].set_ylabel(r"$\ln(R_{sample}) - \xi$")
     for ax in axes:
@@ -177,6 +173,16 @@ def _density(plt, s, out):
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
     return _save(fig, out, "validation_density")
+
+
+def _plain_log_axis(ax, ticks) -> None:
+    """A log x axis spanning about a decade, labelled at ``ticks`` in plain numbers (the default minor labels
+    2×10¹ 3×10¹ … overlap on such an axis)."""
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.set_xticks(ticks)
 
 
 def write_figures(summary: dict, out) -> list[Path]:
